@@ -1,0 +1,88 @@
+// hosted/machine.h - a hosted Harbor machine: the kernel in this process, every task a real
+// Linux process. This is the whole interface harbor-emu (emulator/) and Harbor::testing use.
+//
+// Contract (the implementation lives in arch/hosted/*.cc):
+//  - Machine owns one kernel::Kernel. Every method is thread-safe (takes the kernel lock).
+//  - start() runs a program as a new root task; its start message (in its inbox, sender 0)
+//    carries `args` as bytes: each argument followed by a NUL, and `handles` as handles.
+//  - Tasks are processes started with fork+exec; each is tied to its emulated core; the
+//    emulator notices their death (pidfd), and they die with the emulator (PR_SET_PDEATHSIG).
+//  - Console output of tasks (hb_debug_write) goes to the console sink, tagged by task.
+#pragma once
+
+#include <harbor/sys.h>
+#include <kernel/kernel.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace hosted {
+
+struct MachineOptions {
+  uint32_t cores{0};           // emulated cores; 0 = the host's count
+  bool deterministic{false};   // the emulator schedules tasks at syscall boundaries
+  uint64_t seed{0};            // with deterministic: 0 = round robin, else random order
+  bool trace{false};           // record kernel trace events
+  kernel::KernelConfig kernel{};
+};
+
+// What a task printed with hb_debug_write.
+using ConsoleSink = std::function<void(hb_task_id_t task, const std::string& name,
+                                       const std::string& text)>;
+
+class Machine {
+ public:
+  explicit Machine(const MachineOptions& options);
+  ~Machine();  // kills every task still running and waits for the processes
+  Machine(const Machine&) = delete;
+  Machine& operator=(const Machine&) = delete;
+
+  // Starts `program` (an executable path) as a root task on `core` (UINT32_MAX: the machine
+  // picks, round robin). `handles` are kernel capabilities made with make_port() etc. and
+  // are moved into the start message. Returns the task id, or an HB_ERR_* status.
+  struct Started {
+    hb_status_t status;
+    hb_task_id_t task;
+  };
+  Started start(const std::string& program, const std::vector<std::string>& args,
+                uint32_t core = UINT32_MAX, std::vector<kernel::Capability> handles = {});
+
+  // Makes a port owned by the machine (not by a task), for wiring a scenario: returns the
+  // receive and send capabilities, to be passed to start().
+  struct PortCaps {
+    hb_status_t status;
+    kernel::Capability recv;
+    kernel::Capability send;
+  };
+  PortCaps make_port(uint32_t mode, uint32_t capacity, uint32_t flags);
+
+  // Waits until task `task` has exited (and collects it); returns its exit code (minus the
+  // signal number when a signal killed it), or HB_ERR_TIMED_OUT after `timeout_ns`.
+  struct Exit {
+    hb_status_t status;
+    int32_t code;
+  };
+  Exit wait(hb_task_id_t task, uint64_t timeout_ns = UINT64_MAX);
+  // Waits until no task is left running. Returns false on timeout.
+  bool wait_all(uint64_t timeout_ns = UINT64_MAX);
+  // Sends SIGKILL to the task's process (for tests of failure handling).
+  bool kill(hb_task_id_t task);
+
+  void set_console(ConsoleSink sink);
+  // Hands every trace record recorded so far to `sink`, oldest first.
+  void drain_trace(const std::function<void(const kernel::TraceRecord&)>& sink);
+  // Runs fn with the kernel lock held (for statistics and wiring).
+  void with_kernel(const std::function<void(kernel::Kernel&)>& fn);
+
+  uint32_t cores() const;
+  const MachineOptions& options() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace hosted

@@ -1,0 +1,117 @@
+// kernel/kernel.h - the kernel: the task table, the clock of deadlines, the syscall entry.
+//
+// How an arch drives it (hosted: emulator/ and arch/hosted/; tests: arch/test/):
+//   1. boot:    Kernel kernel(config); kernel.spawn_root("init", ...);
+//   2. syscall: with kernel.lock() held, r = kernel.syscall(task, number, args);
+//               r == kBlocked: the task stays stopped until arch::task_resume(ctx, value);
+//               otherwise r goes back to the task as the syscall's return value.
+//   3. time:    arch::timer_set(deadline) asks to be called back; then, with the lock held,
+//               kernel.expire_deadlines(arch::clock_ns()).
+//   4. death:   a task that dies outside a syscall (crash, kill -9) is reported with
+//               kernel.task_died(task, code): everything it owned is reclaimed.
+#pragma once
+
+#include <arch/lock.h>
+#include <harbor/abi/syscalls.h>
+#include <harbor/sys.h>
+#include <kernel/deadline_heap.h>
+#include <kernel/lib/result.h>
+#include <kernel/quota.h>
+#include <kernel/task.h>
+#include <kernel/trace.h>
+
+#include <cstdint>
+
+namespace kernel {
+
+// The value of a syscall that blocked: its real result arrives later via arch::task_resume.
+constexpr int64_t kBlocked = INT64_MIN;
+
+struct KernelConfig {
+  QuotaLimits quota{};          // every task's limits
+  uint32_t inbox_capacity{64};  // HB_INBOX is a bounded port of this capacity
+};
+
+struct KernelStats {
+  uint64_t tasks_created{0};
+  uint64_t tasks_alive{0};
+  uint64_t syscalls{0};
+  uint64_t messages_sent{0};
+  uint64_t messages_received{0};
+  uint64_t bytes_copied{0};
+  uint64_t blocks{0};
+  uint64_t wakeups{0};
+  uint64_t objects_alive{0};  // kernel objects not yet destroyed
+};
+
+class Kernel {
+ public:
+  static constexpr uint32_t kMaxTasks = DeadlineHeap::kCapacity;
+
+  explicit Kernel(const KernelConfig& config = {});
+  ~Kernel();  // kills every task that is left
+  Kernel(const Kernel&) = delete;
+  Kernel& operator=(const Kernel&) = delete;
+
+  arch::Lock& lock() { return m_lock; }
+  const KernelConfig& config() const { return m_config; }
+
+  // Starts `image` as a task with no parent on `core` (UINT32_MAX: the arch picks). `start`
+  // (len bytes) and `caps` (moved in; emptied on success, untouched on failure) are queued
+  // in its inbox as the first message, sent by task id 0 ("the kernel"). Lock held.
+  Result<Task*> spawn_root(const char* image, const void* start, uint32_t len,
+                           Capability* caps = nullptr, uint32_t cap_count = 0,
+                           uint32_t core = UINT32_MAX);
+
+  // One syscall of `task` (lock held). Returns its value, or kBlocked.
+  int64_t syscall(Task& task, uint32_t number, const uint64_t args[6]);
+
+  // `task` is gone (crashed, killed, its process ended). Reclaims everything. Lock held.
+  void task_died(Task& task, int32_t code);
+
+  // Wakes every task whose deadline is <= now with HB_ERR_TIMED_OUT. Lock held.
+  void expire_deadlines(uint64_t now);
+  uint64_t next_deadline() const { return m_deadlines.earliest_deadline(); }
+
+  Task* find_task(hb_task_id_t id) const;  // a live or zombie task, or nullptr
+  uint32_t task_count() const { return m_task_count; }
+  // Calls fn(Task&) for every task in the table.
+  template <typename Fn>
+  void for_each_task(Fn&& fn) const {
+    for (uint32_t i = 0; i < kMaxTasks; ++i)
+      if (m_tasks[i]) fn(*m_tasks[i]);
+  }
+
+  Trace& trace() { return m_trace; }
+  KernelStats& stats() { return m_stats; }
+  uint64_t next_koid() { return ++m_koids; }
+
+  // --- used by the syscall implementations (kernel/sys_*.cc, kernel/ipc_*.cc) ---
+  // Blocks `task` with the wait already described in task.wait(); arms its deadline.
+  void block(Task& task, uint64_t timeout);
+  // Ends `task`'s wait: disarms its deadline and resumes it with `result`.
+  void wake(Task& task, int64_t result);
+  // Undoes a blocked task's wait without resuming it (timeout, death): unlinks it from the
+  // queue it sits on and frees what the wait held. Returns nothing; task becomes Running.
+  void cancel_wait(Task& task);
+  // Makes a task with `parent`, runs `image`, queues `start` in its inbox.
+  Result<Task*> create_task(Task* parent, const char* image, Message* start);
+  // Ends `task` with `code`: frees its objects, wakes its peers, reports to its parent.
+  void exit_task(Task& task, int32_t code);
+
+ private:
+  hb_task_id_t allocate_task_id();
+  void reap(Task& task);  // a zombie nobody will wait for: forget it
+
+  KernelConfig m_config;
+  arch::Lock m_lock;
+  Task* m_tasks[kMaxTasks]{};
+  uint32_t m_task_count{0};
+  hb_task_id_t m_last_task_id{0};
+  DeadlineHeap m_deadlines;
+  Trace m_trace;
+  KernelStats m_stats;
+  uint64_t m_koids{0};
+};
+
+}  // namespace kernel

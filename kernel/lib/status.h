@@ -1,0 +1,26 @@
+// kernel/lib/status.h - the kernel's error type, one-to-one with the HB_ERR_* ABI codes.
+#pragma once
+
+#include <harbor/sys.h>
+
+namespace kernel {
+
+// Every kernel error is exactly one ABI error (STYLE 8): no translation table, no -1.
+enum class Error : int32_t {
+  BadHandle = HB_ERR_BAD_HANDLE,
+  Access = HB_ERR_ACCESS,
+  WouldBlock = HB_ERR_WOULD_BLOCK,
+  TimedOut = HB_ERR_TIMED_OUT,
+  PeerClosed = HB_ERR_PEER_CLOSED,
+  NoMemory = HB_ERR_NO_MEMORY,
+  TooBig = HB_ERR_TOO_BIG,
+  Fault = HB_ERR_FAULT,
+  InvalidArg = HB_ERR_INVALID_ARG,
+  BufferTooSmall = HB_ERR_BUFFER_TOO_SMALL,
+  NotFound = HB_ERR_NOT_FOUND,
+  WrongType = HB_ERR_WRONG_TYPE,
+};
+
+constexpr hb_status_t to_status(Error e) { return static_cast<hb_status_t>(e); }
+
+}  // namespace kernel

@@ -1,0 +1,45 @@
+// kernel/reply.h - a reply capability: the one-shot right to answer one hb_call.
+//
+// The protocol, step by step (the numbers are cited in kernel/ipc_call.cc):
+//   (1) hb_call creates a Reply that points at the caller, and sends the request with a
+//       capability to it riding in the message (Message::m_reply_cap);
+//   (2) the receiver gets that capability as in->reply; it may answer it, move it to
+//       another task in a message, or drop it;
+//   (3) hb_reply(reply) copies the answer straight into the waiting caller's buffer, wakes
+//       it, and consumes the capability: a second reply fails with HB_ERR_BAD_HANDLE;
+//   (4) if the last capability disappears unanswered (dropped, holder died, message
+//       destroyed), the caller wakes with HB_ERR_PEER_CLOSED;
+//   (5) if the caller stops waiting first (timeout, death), the Reply is orphaned and a
+//       later hb_reply fails with HB_ERR_PEER_CLOSED (the capability is still consumed).
+#pragma once
+
+#include <kernel/object.h>
+
+namespace kernel {
+
+class Task;
+
+class Reply final : public KernelObject {
+ public:
+  // NoMemory if the heap is exhausted. The caller is not retained: the caller clears
+  // itself with orphan() before it stops waiting.
+  static Reply* try_create(Kernel& kernel, Task& caller);
+
+  Task* caller() const { return m_caller; }
+  void orphan() { m_caller = nullptr; }  // (5)
+  bool answered() const { return m_answered; }
+  void mark_answered() { m_answered = true; m_caller = nullptr; }
+
+  void on_capability_added(uint32_t rights) override;
+  void on_capability_removed(uint32_t rights) override;  // (4)
+
+ private:
+  Reply(Kernel& kernel, Task& caller);
+  void destroy_self() override;
+
+  Task* m_caller;
+  uint32_t m_capabilities{0};
+  bool m_answered{false};
+};
+
+}  // namespace kernel

@@ -1,0 +1,40 @@
+// kernel/semaphore.h - a counting semaphore, for tasks that share memory.
+//
+// hb_sem_wait takes one unit or blocks (FIFO) until a post; hb_sem_post(n) adds n units,
+// handing them to waiters oldest first. Posting beyond `max` is HB_ERR_INVALID_ARG and
+// changes nothing. Rights: HB_RIGHT_SEND to post, HB_RIGHT_RECV to wait (like a port).
+#pragma once
+
+#include <kernel/lib/list.h>
+#include <kernel/object.h>
+#include <kernel/task.h>
+
+namespace kernel {
+
+class Semaphore final : public KernelObject {
+ public:
+  static Result<Semaphore*> try_create(Kernel& kernel, Task& creator, uint32_t initial,
+                                       uint32_t max);
+
+  uint32_t count() const { return m_count; }
+  uint32_t max() const { return m_max; }
+
+  // Takes a unit if there is one.
+  bool try_take();
+  void add_waiter(Task& task) { m_waiters.push_back(task); }
+  void remove_waiter(Task& task) { m_waiters.remove(task); }
+  // Adds `n` units, waking up to n waiters. InvalidArg (nothing changed) past max.
+  Status post(uint32_t n);
+
+ private:
+  Semaphore(Kernel& kernel, Task& creator, uint32_t initial, uint32_t max);
+  ~Semaphore() override;
+  void destroy_self() override;
+
+  uint32_t m_count;
+  uint32_t m_max;
+  Task* m_quota_owner;
+  IntrusiveList<Task, &Task::m_wait_node> m_waiters;
+};
+
+}  // namespace kernel
