@@ -30,6 +30,9 @@ class HandleTable {
 
   // Puts `cap` in a free slot and returns its handle; NoMemory (and `cap` untouched) if full.
   Result<hb_handle_t> install(Capability& cap);
+  // The handle install() would return for the (n+1)-th of the next installs (n < free_slots()),
+  // so a syscall can write handle numbers to user memory before it changes anything.
+  hb_handle_t peek(uint32_t n) const;
   // The capability `handle` names, or BadHandle.
   Result<Capability*> lookup(hb_handle_t handle);
   // Checks kind and rights in the order the ABI promises: BadHandle, WrongType, Access.

@@ -16,6 +16,7 @@
 #include <harbor/sys.h>
 #include <kernel/deadline_heap.h>
 #include <kernel/lib/result.h>
+#include <kernel/message.h>
 #include <kernel/quota.h>
 #include <kernel/task.h>
 #include <kernel/trace.h>
@@ -69,6 +70,12 @@ class Kernel {
   // `task` is gone (crashed, killed, its process ended). Reclaims everything. Lock held.
   void task_died(Task& task, int32_t code);
 
+  // Makes a port owned by no task (boot wiring: harbor-emu scenarios, test fixtures) and
+  // capabilities to both ends; the caller passes them on with spawn_root or drops them with
+  // capability_drop. Lock held.
+  Status make_port(uint32_t mode, uint32_t capacity, uint32_t flags, Capability* recv,
+                   Capability* send);
+
   // Wakes every task whose deadline is <= now with HB_ERR_TIMED_OUT. Lock held.
   void expire_deadlines(uint64_t now);
   uint64_t next_deadline() const { return m_deadlines.earliest_deadline(); }
@@ -94,14 +101,27 @@ class Kernel {
   // Undoes a blocked task's wait without resuming it (timeout, death): unlinks it from the
   // queue it sits on and frees what the wait held. Returns nothing; task becomes Running.
   void cancel_wait(Task& task);
-  // Makes a task with `parent`, runs `image`, queues `start` in its inbox.
-  Result<Task*> create_task(Task* parent, const char* image, Message* start);
+  // A message nobody will receive (its port died): destroyed at the end of the current
+  // kernel entry, iteratively, because destroying it can kill more ports.
+  void discard(Message* message);
+  void flush_discarded();
+  hb_task_id_t peek_next_task_id() const;
+  // The three steps of making a task: a table slot and objects, then the arch starts it.
+  Result<Task*> new_task(Task* parent);
+  Status start_task(Task& task, Task* parent, const char* image, uint32_t core);
+  void forget_new_task(Task& task);  // undoes new_task() when start_task() failed
+  // hb_task_wait: copy the child's exit code out and reap it (false: the pointer faulted).
+  bool collect_exit_code(Task& parent, Task& child, uint64_t user_code);
   // Ends `task` with `code`: frees its objects, wakes its peers, reports to its parent.
   void exit_task(Task& task, int32_t code);
 
  private:
   hb_task_id_t allocate_task_id();
+  int64_t dispatch(Task& task, uint32_t number, const uint64_t args[6]);
   void reap(Task& task);  // a zombie nobody will wait for: forget it
+  void end_wait(Task& task);                 // leaves the deadline heap, clears the wait
+  void resume(Task& task, int64_t result);   // hands the result to the arch
+  void finish_child_wait(Task& parent, Task& child);
 
   KernelConfig m_config;
   arch::Lock m_lock;
@@ -112,6 +132,7 @@ class Kernel {
   Trace m_trace;
   KernelStats m_stats;
   uint64_t m_koids{0};
+  IntrusiveList<Message, &Message::m_queue_node> m_discarded;
 };
 
 }  // namespace kernel

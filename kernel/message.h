@@ -35,9 +35,12 @@ class Message {
   hb_task_id_t sender_id() const { return m_sender_id; }
   uint64_t badge() const { return m_badge; }
   bool committed() const { return m_committed; }
+  void set_sender_id(hb_task_id_t id) { m_sender_id = id; }
 
   // Records which handles of the sender travel with this message (validated by the caller).
   void set_pending_handles(const hb_handle_t* handles, uint32_t count);
+  // Is `handle` one of the pending (not yet moved) handles of this message?
+  bool carries(hb_handle_t handle) const;
   // (2) Moves the pending handles out of `sender`'s table into the message. Cannot fail.
   void commit_handles(Task& sender);
   // A capability made by the kernel itself (boot wiring): moved in, the message committed.

@@ -45,7 +45,9 @@ class KernelObject {
   virtual void on_capability_removed(uint32_t rights) { (void)rights; }
 
  protected:
-  virtual ~KernelObject() = default;
+  // Not virtual: objects are freed by destroy_self(), which knows the concrete type, so the
+  // kernel never needs operator delete (it has none on bare metal).
+  ~KernelObject() = default;
   // Frees the object's memory (each type knows its own size and quota).
   virtual void destroy_self() = 0;
 

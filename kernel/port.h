@@ -31,10 +31,19 @@ namespace kernel {
 class Port final : public KernelObject {
  public:
   // Charges `creator`'s port quota. InvalidArg for a bad mode/capacity/flags combination.
-  static Result<Port*> try_create(Kernel& kernel, Task& creator, uint32_t mode,
+  // `creator` may be nullptr: a port made by the kernel itself (boot wiring, inboxes).
+  static Result<Port*> try_create(Kernel& kernel, Task* creator, uint32_t mode,
                                   uint32_t capacity, uint32_t flags);
   // A task's inbox: a bounded port that anyone may send to by task id.
-  static Result<Port*> try_create_inbox(Kernel& kernel, Task& owner, uint32_t capacity);
+  static Result<Port*> try_create_inbox(Kernel& kernel, uint32_t capacity);
+
+  // The rights of a new receive handle / send handle to this port.
+  uint32_t recv_rights_for_new_handle() const;
+  static constexpr uint32_t kSendRights = HB_RIGHT_SEND | HB_RIGHT_DUP | HB_RIGHT_TRANSFER;
+
+  // Use try_create(); public only for kernel::make / kernel::destroy.
+  Port(Kernel& kernel, Task* creator, uint32_t mode, uint32_t capacity, uint32_t flags);
+  ~Port();
 
   uint32_t mode() const { return m_mode; }
   uint32_t capacity() const { return m_capacity; }
@@ -65,6 +74,8 @@ class Port final : public KernelObject {
   Task* first_blocked_sender() const { return m_blocked_senders.front(); }
   bool is_blocked_message(const Message& message) const;
 
+  // If receivers can never get another message, wake them with HB_ERR_PEER_CLOSED.
+  void wake_receivers_if_closed();
   // The port's receive side is gone: destroy queued messages, fail blocked senders.
   void kill();
 
@@ -76,17 +87,12 @@ class Port final : public KernelObject {
   uint32_t stats_max_depth{0};
 
  private:
-  Port(Kernel& kernel, Task& creator, uint32_t mode, uint32_t capacity, uint32_t flags);
-  ~Port() override;
   void destroy_self() override;
-  // Receivers can never get another message: wake them with HB_ERR_PEER_CLOSED.
-  void wake_receivers_if_closed();
 
   uint32_t m_mode;
   uint32_t m_capacity;
   uint32_t m_flags;
-  hb_task_id_t m_creator;
-  Task* m_quota_owner;  // whose port quota this port is charged to (retained)
+  Task* m_quota_owner;  // whose port quota this port is charged to (retained), or nullptr
   bool m_is_inbox{false};
   bool m_dead{false};
   uint32_t m_send_rights{0};

@@ -24,6 +24,7 @@ class Reply final : public KernelObject {
   // NoMemory if the heap is exhausted. The caller is not retained: the caller clears
   // itself with orphan() before it stops waiting.
   static Reply* try_create(Kernel& kernel, Task& caller);
+  Reply(Kernel& kernel, Task& caller);  // use try_create()
 
   Task* caller() const { return m_caller; }
   void orphan() { m_caller = nullptr; }  // (5)
@@ -34,7 +35,6 @@ class Reply final : public KernelObject {
   void on_capability_removed(uint32_t rights) override;  // (4)
 
  private:
-  Reply(Kernel& kernel, Task& caller);
   void destroy_self() override;
 
   Task* m_caller;

@@ -16,6 +16,10 @@ class Semaphore final : public KernelObject {
   static Result<Semaphore*> try_create(Kernel& kernel, Task& creator, uint32_t initial,
                                        uint32_t max);
 
+  // Use try_create(); public only for kernel::make / kernel::destroy.
+  Semaphore(Kernel& kernel, Task& creator, uint32_t initial, uint32_t max);
+  ~Semaphore();
+
   uint32_t count() const { return m_count; }
   uint32_t max() const { return m_max; }
 
@@ -27,8 +31,6 @@ class Semaphore final : public KernelObject {
   Status post(uint32_t n);
 
  private:
-  Semaphore(Kernel& kernel, Task& creator, uint32_t initial, uint32_t max);
-  ~Semaphore() override;
   void destroy_self() override;
 
   uint32_t m_count;

@@ -53,6 +53,7 @@ struct WaitState {
   Port* port{nullptr};
   Message* message{nullptr};      // Send: the message we wait on
   bool call_after_send{false};    // hb_call: once sent, wait for the reply
+  uint32_t send_flags{0};         // HB_SEND_SYNC: wait until a receiver takes it
   // Receive / Reply: where the message goes
   uint64_t user_in{0};            // address of the task's hb_msg_in
   hb_msg_in in{};                 // its input fields, copied at the start of the call
@@ -71,6 +72,10 @@ class Task {
   // Creates a task with an inbox and an empty handle table (kernel/task.cc).
   static Result<Task*> try_create(Kernel& kernel, hb_task_id_t id, hb_task_id_t parent,
                                   const QuotaLimits& limits, uint32_t inbox_capacity);
+
+  // Use try_create(); public only for kernel::make / kernel::destroy.
+  Task(Kernel& kernel, hb_task_id_t id, hb_task_id_t parent, const QuotaLimits& limits);
+  ~Task();
 
   hb_task_id_t id() const { return m_id; }
   hb_task_id_t parent() const { return m_parent; }
@@ -107,10 +112,10 @@ class Task {
   uint64_t stats_sent{0};
   uint64_t stats_received{0};
   uint64_t stats_blocks{0};
+  uint64_t stats_bytes_copied{0};
+  void kernel_stats_copied(uint64_t bytes) { stats_bytes_copied += bytes; }
 
  private:
-  Task(Kernel& kernel, hb_task_id_t id, hb_task_id_t parent, const QuotaLimits& limits);
-  ~Task();
 
   Kernel& m_kernel;
   hb_task_id_t m_id;

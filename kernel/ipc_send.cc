@@ -1,0 +1,129 @@
+// kernel/ipc_send.cc - the sending half of the message path (see ipc.h for the map).
+#include <kernel/ipc.h>
+#include <kernel/reply.h>
+#include <kernel/user_copy.h>
+
+namespace kernel {
+
+Result<Message*> prepare_message(Task& sender, uint64_t user_msg, const Port* through) {
+  hb_msg_out out;
+  TRY(copy_in(sender, out, user_msg));
+  if (out.len > HB_MSG_MAX || out.handle_count > HB_MSG_HANDLES_MAX) return Error::TooBig;
+
+  hb_handle_t handles[HB_MSG_HANDLES_MAX];
+  TRY(copy_from_user(sender, handles, reinterpret_cast<uint64_t>(out.handles),
+                     out.handle_count * sizeof(hb_handle_t)));
+  for (uint32_t i = 0; i < out.handle_count; ++i) {
+    Capability* cap = TRY(sender.handles().lookup(handles[i]));
+    if (!cap->has(HB_RIGHT_TRANSFER)) return Error::Access;  // DOC: transfer-needs-right
+    for (uint32_t j = 0; j < i; ++j)
+      if (handles[j] == handles[i]) return Error::InvalidArg;
+    // A port's receive right sent into that same port could never be received: refuse.
+    if (cap->object == through && cap->has(HB_RIGHT_RECV)) return Error::InvalidArg;
+  }
+
+  Message* message = TRY(Message::try_create(sender, out.len));
+  Status copied = copy_from_user(sender, message->payload(),
+                                 reinterpret_cast<uint64_t>(out.data), out.len);
+  if (!copied.ok()) {
+    Message::destroy(message);
+    return copied.error();
+  }
+  message->set_pending_handles(handles, out.handle_count);
+  return message;
+}
+
+void finish_sender(Kernel& kernel, Task& sender) {
+  WaitState& w = sender.wait();
+  w.message = nullptr;
+  if (w.call_after_send) {
+    // hb_call step (2): the request is in; keep waiting, now for the answer.
+    w.kind = WaitKind::Reply;
+    w.port = nullptr;
+    return;
+  }
+  kernel.wake(sender, HB_OK);
+}
+
+void admit_blocked_senders(Kernel& kernel, Port& port) {
+  while (port.has_room()) {
+    Task* sender = port.first_blocked_sender();
+    if (!sender) return;
+    port.remove_blocked_sender(*sender);
+    Message* message = sender->wait().message;
+    port.enqueue(*message);
+    kernel.trace().emit(TraceKind::QueueDepth, sender->id(), 0, port.koid(), port.queued());
+    if (sender->wait().send_flags & HB_SEND_SYNC) continue;  // still waits for a receiver
+    message->commit_handles(*sender);
+    message->m_blocked_sender = nullptr;
+    finish_sender(kernel, *sender);
+  }
+}
+
+// Puts `sender` to sleep with `message`: in the port's sender queue, or, for a SYNC
+// message that is already queued, just waiting for it to be taken.
+static int64_t block_sender(Kernel& kernel, Task& sender, Port& port, Message* message,
+                            uint32_t flags, hb_time_t timeout, bool is_call, bool queued) {
+  WaitState& w = sender.wait();
+  w.kind = WaitKind::Send;
+  w.port = &port;
+  w.message = message;
+  w.call_after_send = is_call;
+  w.send_flags = flags;
+  message->m_blocked_sender = &sender;
+  if (!queued) port.add_blocked_sender(sender);  // DOC: send-blocks-when-full
+  kernel.block(sender, timeout);
+  return kBlocked;
+}
+
+int64_t send_message(Kernel& kernel, Task& sender, Port& port, Message* message,
+                     uint32_t flags, hb_time_t timeout, bool is_call) {
+  Trace& trace = kernel.trace();
+  message->m_trace_id = trace.next_message_id();
+  const bool sync = (flags & HB_SEND_SYNC) != 0;
+
+  // (a) The fast path: a receiver is already waiting. Copy straight into its buffers.
+  while (Task* receiver = port.first_waiting_receiver_for(sender.id())) {
+    WaitState& rw = receiver->wait();
+    Status delivered = deliver(kernel, *receiver, rw.in, rw.user_in, *message, &sender);
+    port.remove_blocked_receiver(*receiver);
+    kernel.wake(*receiver, delivered.ok() ? HB_OK : to_status(delivered.error()));
+    if (!delivered.ok()) continue;  // that receiver's buffers were wrong; try the next one
+    trace.emit(TraceKind::Send, sender.id(), 0, port.koid(), message->len(), receiver->id(),
+               message->m_trace_id);
+    ++port.stats_sent;
+    ++port.stats_received;
+    Message::destroy(message);
+    if (is_call) return block_sender_for_reply(kernel, sender, timeout);
+    return HB_OK;  // DOC: handoff-to-waiting-receiver
+  }
+
+  // (b) Room in the queue: the kernel keeps the message for a later receive.
+  if (port.has_room()) {
+    if (sync && !is_call && timeout == HB_NOWAIT) {
+      Message::destroy(message);
+      return HB_ERR_WOULD_BLOCK;  // nobody is there to take it now
+    }
+    port.enqueue(*message);  // DOC: queue-append
+    ++port.stats_sent;
+    trace.emit(TraceKind::Send, sender.id(), 0, port.koid(), message->len(), 0,
+               message->m_trace_id);
+    trace.emit(TraceKind::QueueDepth, sender.id(), 0, port.koid(), port.queued());
+    if (sync && !is_call)  // DOC: send-sync-waits-for-receiver
+      return block_sender(kernel, sender, port, message, flags, timeout, false, true);
+    message->commit_handles(sender);
+    if (is_call) return block_sender_for_reply(kernel, sender, timeout);
+    return HB_OK;
+  }
+
+  // (c) No receiver, no room: wait with the message, or give up now.
+  if (timeout == HB_NOWAIT) {
+    Message::destroy(message);
+    return HB_ERR_WOULD_BLOCK;
+  }
+  trace.emit(TraceKind::Send, sender.id(), 0, port.koid(), message->len(), 0,
+             message->m_trace_id);
+  return block_sender(kernel, sender, port, message, flags, timeout, is_call, false);
+}
+
+}  // namespace kernel

@@ -1,0 +1,76 @@
+// kernel/message.cc - creating, committing, delivering and freeing messages.
+#include <kernel/kernel.h>
+#include <kernel/lib/kmem.h>
+#include <kernel/message.h>
+#include <kernel/task.h>
+
+namespace kernel {
+
+Message::Message(Task& sender, uint32_t len) : m_charged(sender), m_sender_id(sender.id()), m_len(len) {
+  sender.retain();
+}
+
+Result<Message*> Message::try_create(Task& sender, uint32_t len) {
+  uint64_t charge = message_charge(len);
+  TRY(sender.quota().charge_bytes(charge));
+  void* memory = alloc_bytes(charge);
+  if (!memory) {
+    sender.quota().release_bytes(charge);
+    return Error::NoMemory;
+  }
+  return new (memory) Message(sender, len);
+}
+
+void Message::destroy(Message* message) {
+  KASSERT(!message->m_queue_node.linked(), "destroying a queued message");
+  if (message->m_committed) {
+    for (uint32_t i = 0; i < message->m_handle_count; ++i)
+      if (!message->m_caps[i].empty()) capability_drop(message->m_caps[i]);
+  }
+  if (!message->m_reply_cap.empty()) capability_drop(message->m_reply_cap);
+  Task& charged = message->m_charged;
+  uint64_t charge = message_charge(message->m_len);
+  message->~Message();
+  free_bytes(message, charge);
+  charged.quota().release_bytes(charge);
+  charged.release();
+}
+
+void Message::set_pending_handles(const hb_handle_t* handles, uint32_t count) {
+  KASSERT(count <= HB_MSG_HANDLES_MAX, "too many handles");
+  for (uint32_t i = 0; i < count; ++i) m_pending[i] = handles[i];
+  m_handle_count = count;
+  m_committed = false;
+}
+
+bool Message::carries(hb_handle_t handle) const {
+  if (m_committed) return false;
+  for (uint32_t i = 0; i < m_handle_count; ++i)
+    if (m_pending[i] == handle) return true;
+  return false;
+}
+
+void Message::commit_handles(Task& sender) {
+  if (m_committed) return;
+  for (uint32_t i = 0; i < m_handle_count; ++i) m_caps[i] = sender.handles().remove(m_pending[i]);
+  m_committed = true;
+}
+
+void Message::add_capability(Capability& cap) {
+  KASSERT(m_handle_count < HB_MSG_HANDLES_MAX, "too many handles");
+  m_committed = true;
+  m_caps[m_handle_count++] = cap;
+  cap = Capability{};
+}
+
+void Message::install_handles(Task& receiver, hb_handle_t* out) {
+  KASSERT(m_committed, "installing the handles of an uncommitted message");
+  for (uint32_t i = 0; i < m_handle_count; ++i) {
+    Result<hb_handle_t> h = receiver.handles().install(m_caps[i]);
+    KASSERT(h.ok(), "receiver's handle table was checked for room");
+    out[i] = h.value();
+  }
+  m_handle_count = 0;
+}
+
+}  // namespace kernel

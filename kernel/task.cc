@@ -1,0 +1,55 @@
+// kernel/task.cc - creating and freeing tasks. Their life and death is in kernel.cc.
+#include <kernel/kernel.h>
+#include <kernel/lib/kmem.h>
+#include <kernel/port.h>
+#include <kernel/task.h>
+
+namespace kernel {
+
+Task::Task(Kernel& kernel, hb_task_id_t id, hb_task_id_t parent, const QuotaLimits& limits)
+    : m_kernel(kernel), m_id(id), m_parent(parent), m_quota(limits) {}
+
+Task::~Task() {
+  KASSERT(m_inbox == nullptr, "task freed with its inbox");
+  KASSERT(m_handles.used_slots() == 0, "task freed with handles");
+  KASSERT(m_quota.all_returned(), "task freed while charged for kernel memory");
+}
+
+Result<Task*> Task::try_create(Kernel& kernel, hb_task_id_t id, hb_task_id_t parent,
+                               const QuotaLimits& limits, uint32_t inbox_capacity) {
+  Task* task = make<Task>(kernel, id, parent, limits);
+  if (!task) return Error::NoMemory;
+  Status table = task->m_handles.init(limits.handles);
+  Result<Port*> inbox = table.ok() ? Port::try_create_inbox(kernel, inbox_capacity)
+                                   : Result<Port*>(table.error());
+  if (!inbox.ok()) {
+    destroy(task);
+    return inbox.error();
+  }
+  task->m_inbox = inbox.value();
+  // HB_INBOX is the first handle of every task: slot 1, generation 0.
+  Capability cap = capability_create(*task->m_inbox, HB_RIGHT_RECV, 0);
+  Result<hb_handle_t> h = task->m_handles.install(cap);
+  KASSERT(h.ok() && h.value() == HB_INBOX, "the inbox is handle 1");
+  return task;
+}
+
+void Task::set_name(const char* name) {
+  uint32_t i = 0;
+  for (; name && name[i] && i + 1 < sizeof(m_name); ++i) m_name[i] = name[i];
+  m_name[i] = '\0';
+}
+
+void Task::drop_inbox() {
+  if (!m_inbox) return;
+  m_inbox->kill();
+  m_inbox->release();
+  m_inbox = nullptr;
+}
+
+void Task::release() {
+  KASSERT(m_refs > 0, "task released more often than retained");
+  if (--m_refs == 0) destroy(this);
+}
+
+}  // namespace kernel
