@@ -1,0 +1,109 @@
+// emulator/trace_names.cc - the words every trace exporter shares: names of record kinds,
+// syscalls and statuses, and how a time is printed.
+#include "trace_export.h"
+
+#include <harbor/abi/syscalls.h>
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+
+namespace emu {
+
+std::string TraceNames::task(hb_task_id_t id) const {
+  if (id == 0) return "kernel";
+  auto it = tasks.find(id);
+  std::string name = it == tasks.end() || it->second.empty() ? "task" : it->second;
+  return name + "[" + std::to_string(id) + "]";
+}
+
+std::string TraceNames::object(uint64_t koid) const {
+  auto it = objects.find(koid);
+  if (it != objects.end()) return "port " + it->second;
+  return "obj " + std::to_string(koid);
+}
+
+const char* kind_label(kernel::TraceKind kind) {
+  using kernel::TraceKind;
+  switch (kind) {
+    case TraceKind::SyscallEnter: return "syscall";
+    case TraceKind::SyscallExit: return "return";
+    case TraceKind::Block: return "block";
+    case TraceKind::Wake: return "wake";
+    case TraceKind::Send: return "send";
+    case TraceKind::Receive: return "receive";
+    case TraceKind::Copy: return "copy";
+    case TraceKind::TaskStart: return "start";
+    case TraceKind::TaskExit: return "exit";
+    case TraceKind::QueueDepth: return "depth";
+    case TraceKind::CacheHit: return "cache-hit";
+    case TraceKind::CacheMiss: return "cache-miss";
+  }
+  return "record?";
+}
+
+const char* syscall_label(uint16_t number) {
+  switch (number) {
+    case HB_SYS_PORT_CREATE: return "port_create";
+    case HB_SYS_SEND: return "send";
+    case HB_SYS_SEND_TASK: return "send_task";
+    case HB_SYS_RECV: return "recv";
+    case HB_SYS_CALL: return "call";
+    case HB_SYS_REPLY: return "reply";
+    case HB_SYS_REPLY_RECV: return "reply_recv";
+    case HB_SYS_HANDLE_CLOSE: return "handle_close";
+    case HB_SYS_HANDLE_DUP: return "handle_dup";
+    case HB_SYS_HANDLE_INFO: return "handle_info";
+    case HB_SYS_BADGE_MINT: return "badge_mint";
+    case HB_SYS_REGION_CREATE: return "region_create";
+    case HB_SYS_REGION_MAP: return "region_map";
+    case HB_SYS_REGION_UNMAP: return "region_unmap";
+    case HB_SYS_REGION_REVOKE: return "region_revoke";
+    case HB_SYS_SEM_CREATE: return "sem_create";
+    case HB_SYS_SEM_WAIT: return "sem_wait";
+    case HB_SYS_SEM_POST: return "sem_post";
+    case HB_SYS_TASK_SPAWN: return "task_spawn";
+    case HB_SYS_TASK_WAIT: return "task_wait";
+    case HB_SYS_TASK_SELF: return "task_self";
+    case HB_SYS_TASK_EXIT: return "task_exit";
+    case HB_SYS_YIELD: return "yield";
+    case HB_SYS_CLOCK_NS: return "clock_ns";
+    case HB_SYS_DEBUG_WRITE: return "debug_write";
+    default: return "sys?";
+  }
+}
+
+std::string status_label(int64_t value) {
+  switch (value) {
+    case HB_OK: return "OK";
+    case HB_ERR_BAD_HANDLE: return "HB_ERR_BAD_HANDLE";
+    case HB_ERR_ACCESS: return "HB_ERR_ACCESS";
+    case HB_ERR_WOULD_BLOCK: return "HB_ERR_WOULD_BLOCK";
+    case HB_ERR_TIMED_OUT: return "HB_ERR_TIMED_OUT";
+    case HB_ERR_PEER_CLOSED: return "HB_ERR_PEER_CLOSED";
+    case HB_ERR_NO_MEMORY: return "HB_ERR_NO_MEMORY";
+    case HB_ERR_TOO_BIG: return "HB_ERR_TOO_BIG";
+    case HB_ERR_FAULT: return "HB_ERR_FAULT";
+    case HB_ERR_INVALID_ARG: return "HB_ERR_INVALID_ARG";
+    case HB_ERR_BUFFER_TOO_SMALL: return "HB_ERR_BUFFER_TOO_SMALL";
+    case HB_ERR_NOT_FOUND: return "HB_ERR_NOT_FOUND";
+    case HB_ERR_WRONG_TYPE: return "HB_ERR_WRONG_TYPE";
+    default: return std::to_string(value);
+  }
+}
+
+std::string relative_time(uint64_t time, uint64_t base) {
+  const uint64_t ns = time >= base ? time - base : 0;
+  char text[40];
+  std::snprintf(text, sizeof text, "+%" PRIu64 ".%03" PRIu64 "us", ns / 1000, ns % 1000);
+  return text;
+}
+
+void sort_by_sequence(std::vector<kernel::TraceRecord>& records) {
+  std::stable_sort(records.begin(), records.end(),
+                   [](const kernel::TraceRecord& a, const kernel::TraceRecord& b) {
+                     return a.sequence < b.sequence;
+                   });
+}
+
+}  // namespace emu

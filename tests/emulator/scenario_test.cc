@@ -1,0 +1,212 @@
+// tests/emulator/scenario_test.cc - the scenario parser: what a good file means, and that a
+// bad one is refused with FILE:LINE: reason for every mistake.
+#include "scenario.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace {
+
+using emu::ExpectKind;
+using emu::HandleKind;
+
+// All errors of a parse, one per line, for failure messages.
+std::string all_errors(const emu::ParseResult& r) {
+  std::string out;
+  for (const auto& e : r.errors) out += e.str() + "\n";
+  return out;
+}
+
+TEST(ScenarioTest, ParsesPortsTasksHandlesAndExpectations) {
+  const char* good = R"(title   Producer and consumer
+say     The producer fills a bounded port.
+say     # say keeps the whole line
+timeout 250ms
+port    jobs bounded 2
+port    meet rendezvous
+port    flood unbounded
+port    lobby bounded 4 system shared
+
+task consumer consumer 6      # a comment after the arguments
+  core 1
+  recv jobs
+  recv meet
+  recv flood
+  recv lobby
+  expect output "got 6"
+  expect output done
+task producer producer 6 "two words" ${consumer}
+  core 0
+  send jobs
+  send meet badge 7
+  send flood
+  expect killed
+  kill after 2s
+task helper hb-helper
+  recv lobby
+  expect any
+)";
+  emu::ParseResult r = emu::parse_scenario(good, "good.scn");
+  ASSERT_TRUE(r.errors.empty()) << all_errors(r);
+  ASSERT_TRUE(r.scenario.has_value());
+  const emu::Scenario& s = *r.scenario;
+  EXPECT_EQ(s.title, "Producer and consumer");
+  ASSERT_EQ(s.narration.size(), 2u);
+  EXPECT_EQ(s.narration[1], "# say keeps the whole line");
+  EXPECT_EQ(s.timeout_ns, 250'000'000u);
+
+  ASSERT_EQ(s.ports.size(), 4u);
+  EXPECT_EQ(s.ports[0].mode, uint32_t{HB_PORT_BOUNDED});
+  EXPECT_EQ(s.ports[0].capacity, 2u);
+  EXPECT_EQ(s.ports[0].line, 5);
+  EXPECT_EQ(s.ports[1].mode, uint32_t{HB_PORT_RENDEZVOUS});
+  EXPECT_EQ(s.ports[2].mode, uint32_t{HB_PORT_UNBOUNDED});
+  EXPECT_EQ(s.ports[3].flags, HB_PORT_SYSTEM | HB_PORT_SHARED_RECV);
+
+  ASSERT_EQ(s.tasks.size(), 3u);
+  const emu::TaskDecl& consumer = s.tasks[0];
+  EXPECT_EQ(consumer.program, "consumer");
+  EXPECT_EQ(consumer.args, std::vector<std::string>{"6"});
+  EXPECT_EQ(consumer.core, 1u);
+  ASSERT_EQ(consumer.handles.size(), 4u);
+  EXPECT_EQ(consumer.handles[0].kind, HandleKind::Recv);
+  EXPECT_EQ(consumer.handles[0].port, "jobs");
+  EXPECT_EQ(consumer.expect, ExpectKind::Exit);
+  EXPECT_EQ(consumer.expect_code, 0);
+  EXPECT_EQ(consumer.expect_output, (std::vector<std::string>{"got 6", "done"}));
+
+  const emu::TaskDecl& producer = s.tasks[1];
+  EXPECT_EQ(producer.args, (std::vector<std::string>{"6", "two words", "${consumer}"}));
+  ASSERT_EQ(producer.handles.size(), 3u);
+  EXPECT_EQ(producer.handles[1].kind, HandleKind::Send);
+  EXPECT_EQ(producer.handles[1].badge, 7u);
+  EXPECT_EQ(producer.expect, ExpectKind::Killed);
+  ASSERT_TRUE(producer.kill_after_ns.has_value());
+  EXPECT_EQ(*producer.kill_after_ns, 2'000'000'000u);
+
+  EXPECT_EQ(s.tasks[2].expect, ExpectKind::Any);
+  EXPECT_EQ(s.tasks[2].core, UINT32_MAX);
+}
+
+TEST(ScenarioTest, ReportsEveryErrorWithFileAndLine) {
+  const char* bad = R"(port jobs bounded 0
+port jobs rendezvous
+core 1
+task a prog
+  send nowhere
+  expect exit x
+  frobnicate
+task a prog
+)";
+  emu::ParseResult r = emu::parse_scenario(bad, "bad.scn");
+  EXPECT_FALSE(r.scenario.has_value());
+  const std::string errors = all_errors(r);
+  EXPECT_NE(errors.find("bad.scn:1: a bounded port needs a capacity of at least 1"),
+            std::string::npos) << errors;
+  EXPECT_NE(errors.find("bad.scn:3: `core` belongs to a task"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("bad.scn:6: `expect exit` needs a number"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("bad.scn:7: unknown directive `frobnicate`"), std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("bad.scn:8: task `a` is declared twice"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("bad.scn:5: no port named `nowhere`"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("bad.scn:2: nobody receives from port `jobs`"), std::string::npos)
+      << errors;
+}
+
+TEST(ScenarioTest, RefusesTwoReceiversOnAnOrdinaryPort) {
+  emu::ParseResult r = emu::parse_scenario(
+      "port p bounded 1\ntask a x\n recv p\ntask b x\n recv p\n", "two.scn");
+  ASSERT_EQ(r.errors.size(), 1u) << all_errors(r);
+  EXPECT_EQ(r.errors[0].line, 1);
+  EXPECT_NE(r.errors[0].reason.find("2 receivers"), std::string::npos);
+}
+
+TEST(ScenarioTest, AllowsSeveralReceiversOnASharedSystemPort) {
+  emu::ParseResult r = emu::parse_scenario(
+      "port p bounded 1 system shared\ntask a x\n recv p\ntask b x\n recv p\n", "ok.scn");
+  EXPECT_TRUE(r.errors.empty()) << all_errors(r);
+}
+
+TEST(ScenarioTest, SharedNeedsSystem) {
+  emu::ParseResult r = emu::parse_scenario("port p unbounded shared\ntask a x\n recv p\n", "s.scn");
+  ASSERT_EQ(r.errors.size(), 1u) << all_errors(r);
+  EXPECT_EQ(r.errors[0].str(), "s.scn:1: only a `system` port can have a `shared` receive right");
+}
+
+TEST(ScenarioTest, TaskReferencesMustNameAnEarlierTask) {
+  emu::ParseResult r = emu::parse_scenario(
+      "task a x ${b}\ntask b x ${a} ${nobody}\n", "refs.scn");
+  ASSERT_EQ(r.errors.size(), 2u) << all_errors(r);
+  EXPECT_EQ(r.errors[0].line, 1);
+  EXPECT_NE(r.errors[0].reason.find("starts after `a`"), std::string::npos);
+  EXPECT_EQ(r.errors[1].line, 2);
+  EXPECT_NE(r.errors[1].reason.find("`nobody`, which is not a task"), std::string::npos);
+}
+
+TEST(ScenarioTest, EmptyScenarioIsAnError) {
+  emu::ParseResult r = emu::parse_scenario("# nothing\n\n", "empty.scn");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].str(), "empty.scn: no `task` declared: a scenario starts at least one");
+}
+
+TEST(ScenarioTest, UnterminatedQuoteIsAnError) {
+  emu::ParseResult r = emu::parse_scenario("task a x \"open\n", "q.scn");
+  ASSERT_FALSE(r.errors.empty());
+  EXPECT_EQ(r.errors[0].str(), "q.scn:1: unterminated \" quote");
+}
+
+TEST(ScenarioTest, RegionsAreRefusedWithAReason) {
+  emu::ParseResult r = emu::parse_scenario("region buf 4096\ntask a x\n", "r.scn");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].line, 1);
+  EXPECT_NE(r.errors[0].reason.find("not supported yet"), std::string::npos);
+}
+
+TEST(ScenarioTest, TooManyHandlesForAStartMessage) {
+  std::string text = "port p unbounded\ntask r x\n recv p\ntask a x\n";
+  for (int i = 0; i < 17; ++i) text += " send p\n";
+  emu::ParseResult r = emu::parse_scenario(text, "h.scn");
+  ASSERT_EQ(r.errors.size(), 1u) << all_errors(r);
+  EXPECT_EQ(r.errors[0].line, 21);
+}
+
+TEST(ScenarioTest, WindowsLineEndingsAreFine) {
+  emu::ParseResult r = emu::parse_scenario("task a x 1\r\n  expect exit 3\r\n", "crlf.scn");
+  ASSERT_TRUE(r.errors.empty()) << all_errors(r);
+  EXPECT_EQ(r.scenario->tasks[0].args, std::vector<std::string>{"1"});
+  EXPECT_EQ(r.scenario->tasks[0].expect_code, 3);
+}
+
+TEST(ScenarioTest, LoadReportsAMissingFile) {
+  emu::ParseResult r = emu::load_scenario("/nonexistent/harbor.scn");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].str(), "/nonexistent/harbor.scn: cannot read the scenario file");
+}
+
+TEST(DurationTest, ParsesUnits) {
+  EXPECT_EQ(emu::parse_duration("10ns"), 10u);
+  EXPECT_EQ(emu::parse_duration("3us"), 3'000u);
+  EXPECT_EQ(emu::parse_duration("250ms"), 250'000'000u);
+  EXPECT_EQ(emu::parse_duration("2s"), 2'000'000'000u);
+  EXPECT_FALSE(emu::parse_duration("2"));
+  EXPECT_FALSE(emu::parse_duration("s"));
+  EXPECT_FALSE(emu::parse_duration("2 s"));
+  EXPECT_FALSE(emu::parse_duration("99999999999999999999s"));
+}
+
+TEST(ExpandTest, ReplacesTaskReferences) {
+  auto ids = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "server") return "4";
+    return std::nullopt;
+  };
+  std::string out, missing;
+  EXPECT_TRUE(emu::expand_task_refs("to=${server}!", ids, out, missing));
+  EXPECT_EQ(out, "to=4!");
+  EXPECT_TRUE(emu::expand_task_refs("$$5 and $x", ids, out, missing));
+  EXPECT_EQ(out, "$5 and $x");
+  EXPECT_FALSE(emu::expand_task_refs("${client}", ids, out, missing));
+  EXPECT_EQ(missing, "client");
+}
+
+}  // namespace
