@@ -117,6 +117,9 @@ for preset in "${presets[@]}"; do
   # ctest's own closing line, e.g. "100% tests passed, 0 tests failed out of 42".
   line=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1)
   detail=${line:-"no ctest summary; see $log"}
+  if grep -q 'No tests were found' "$log"; then
+    detail="no tests found (a preset with no test is a failure)"
+  fi
   if [[ -n "$line" ]]; then
     failed=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")
     out_of=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\2/' <<<"$line")
