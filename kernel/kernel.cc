@@ -14,13 +14,12 @@ namespace kernel {
 Kernel::Kernel(const KernelConfig& config) : m_config(config) {}
 
 Kernel::~Kernel() {
-  m_lock.lock();
+  // No one else may use the kernel now (the arch has stopped serving tasks), so no lock.
   for (uint32_t i = 0; i < kMaxTasks; ++i)
     if (m_tasks[i] && m_tasks[i]->alive()) exit_task(*m_tasks[i], -9);
   for (uint32_t i = 0; i < kMaxTasks; ++i)
     if (m_tasks[i]) reap(*m_tasks[i]);
   flush_discarded();
-  m_lock.unlock();
 }
 
 // ---- task ids and the task table ---------------------------------------------------------
@@ -101,6 +100,7 @@ Result<Task*> Kernel::spawn_root(const char* image, const void* start, uint32_t 
     forget_new_task(*task);
     return started.error();
   }
+  message->commit_handles(*task);  // no handles of a task's table travel in it
   for (uint32_t i = 0; i < cap_count; ++i) message->add_capability(caps[i]);
   message->set_sender_id(0);  // the start message of a root task comes from the kernel
   task->inbox().enqueue(*message);
@@ -273,6 +273,8 @@ void Kernel::reap(Task& task) {
 
 int64_t Kernel::syscall(Task& task, uint32_t number, const uint64_t args[6]) {
   if (!task.alive()) return HB_ERR_PEER_CLOSED;
+  // A blocked task cannot make another syscall; a broken arch or a forged request might try.
+  if (task.state() != TaskState::Running) return HB_ERR_INVALID_ARG;
   task.retain();  // the task may exit inside; keep the object until we are done with it
   ++m_stats.syscalls;
   ++task.stats_syscalls;
