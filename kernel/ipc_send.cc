@@ -71,7 +71,7 @@ static int64_t block_sender(Kernel& kernel, Task& sender, Port& port, Message* m
   w.call_after_send = is_call;
   w.send_flags = flags;
   message->m_blocked_sender = &sender;
-  if (!queued) port.add_blocked_sender(sender);  // DOC: send-blocks-when-full
+  if (!queued) port.add_blocked_sender(sender);  // DOC: sender-waits-with-its-message
   kernel.block(sender, timeout);
   return kBlocked;
 }

@@ -65,7 +65,7 @@ class Port final : public KernelObject {
   // `from` (0 = anyone) would take, or nullptr.
   Message* first_message_from(hb_task_id_t from) const;
 
-  void enqueue(Message& message);           // DOC: queue-append
+  void enqueue(Message& message);
   void dequeue(Message& message);           // removes a queued message
   void add_blocked_sender(Task& sender);    // sender.wait().message is set
   void remove_blocked_sender(Task& sender);
