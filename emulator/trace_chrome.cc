@@ -10,7 +10,8 @@
 //   Send --message id--> Receive             flow events "s" (at the Send) and "f" (at the
 //                                            Receive, "bp":"e"): Perfetto draws an arrow
 //   QueueDepth                               counter "C" named "depth: port jobs"
-// Times ("ts", "dur") are microseconds since the first record, as the format wants.
+// Times ("ts", "dur") are microseconds since the first record, as the format wants. A syscall
+// that blocked ends at its Wake (the kernel writes no SyscallExit for it).
 #include "trace_export.h"
 
 #include <nlohmann/json.hpp>
@@ -49,8 +50,10 @@ json trace_to_chrome_json(std::span<const kernel::TraceRecord> records,
 
   // One named track per task that appears anywhere, in order of first appearance.
   std::vector<hb_task_id_t> tracks;
-  for (const kernel::TraceRecord& r : records)
+  for (const kernel::TraceRecord& r : records) {
+    if (r.kind == TraceKind::QueueDepth) continue;  // a counter: per port, not on a track
     if (std::find(tracks.begin(), tracks.end(), r.task) == tracks.end()) tracks.push_back(r.task);
+  }
   for (hb_task_id_t tid : tracks) {
     events.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", kPid}, {"tid", tid},
                       {"args", {{"name", names.task(tid)}}}});
@@ -58,16 +61,39 @@ json trace_to_chrome_json(std::span<const kernel::TraceRecord> records,
                       {"args", {{"sort_index", tid}}}});
   }
 
-  uint64_t base = records.empty() ? 0 : records.front().time;
-  for (const kernel::TraceRecord& r : records) base = std::min(base, r.time);
-  auto ts_of = [base](const kernel::TraceRecord& r) {
-    return static_cast<double>(r.time - base) / 1000.0;
-  };
+  // Times: microseconds since the first record, made strictly increasing in record order
+  // (sequence order is the kernel's order: records are written under the kernel lock). In a
+  // --deterministic run every record of one syscall has the same logical time; 1 ns apart
+  // they still nest, so flows bind to the right slices.
+  std::vector<double> ts_of(records.size());
+  {
+    uint64_t base = records.empty() ? 0 : records.front().time;
+    for (const kernel::TraceRecord& r : records) base = std::min(base, r.time);
+    uint64_t previous = 0;
+    for (size_t i = 0; i < records.size(); ++i) {
+      uint64_t ns = records[i].time - base;
+      if (i > 0 && ns <= previous) ns = previous + 1;
+      previous = ns;
+      ts_of[i] = static_cast<double>(ns) / 1000.0;
+    }
+  }
+  // A message handed to a waiting receiver is recorded Receive first, then Send: the flow
+  // starts at whichever comes first. The Send record also names the port.
+  std::map<uint64_t, double> first_seen;  // message id -> ts
+  std::map<uint64_t, uint64_t> port_of;   // message id -> port koid
+  for (size_t i = 0; i < records.size(); ++i) {
+    const kernel::TraceRecord& r = records[i];
+    if (r.message == 0) continue;
+    if (r.kind == TraceKind::Send) port_of[r.message] = r.object;
+    if (r.kind == TraceKind::Send || r.kind == TraceKind::Receive)
+      first_seen.emplace(r.message, ts_of[i]);
+  }
 
   std::map<hb_task_id_t, std::vector<OpenSyscall>> open;  // per task: syscalls entered
   double last_ts = 0;
-  for (const kernel::TraceRecord& r : records) {
-    const double ts = ts_of(r);
+  for (size_t i = 0; i < records.size(); ++i) {
+    const kernel::TraceRecord& r = records[i];
+    const double ts = ts_of[i];
     last_ts = std::max(last_ts, ts);
     const json core = r.core;
     switch (r.kind) {
@@ -76,13 +102,11 @@ json trace_to_chrome_json(std::span<const kernel::TraceRecord> records,
         break;
       case TraceKind::SyscallExit: {
         auto& stack = open[r.task];
-        double start = ts;
-        if (!stack.empty()) {
-          start = stack.back().ts;
-          stack.pop_back();
-        }
-        events.push_back({{"name", syscall_label(r.syscall)}, {"cat", "syscall"}, {"ph", "X"},
-                          {"ts", start}, {"dur", ts - start}, {"pid", kPid}, {"tid", r.task},
+        if (stack.empty()) break;  // closed already by its Wake
+        const OpenSyscall s = stack.back();
+        stack.pop_back();
+        events.push_back({{"name", syscall_label(s.syscall)}, {"cat", "syscall"}, {"ph", "X"},
+                          {"ts", s.ts}, {"dur", ts - s.ts}, {"pid", kPid}, {"tid", r.task},
                           {"args", {{"result", status_label(r.value)}, {"core", core}}}});
         break;
       }
@@ -90,21 +114,33 @@ json trace_to_chrome_json(std::span<const kernel::TraceRecord> records,
         events.push_back(instant(std::string("block in ") + syscall_label(r.syscall), "sched",
                                  ts, r.task, {{"object", names.object(r.object)}, {"core", core}}));
         break;
-      case TraceKind::Wake:
+      case TraceKind::Wake: {
         events.push_back(
             instant("wake", "sched", ts, r.task, {{"result", status_label(r.value)}, {"core", core}}));
+        // A syscall that blocked has no SyscallExit record: its wake is where it returns.
+        auto& stack = open[r.task];
+        if (stack.empty()) break;
+        const OpenSyscall s = stack.back();
+        stack.pop_back();
+        events.push_back({{"name", syscall_label(s.syscall)}, {"cat", "syscall"}, {"ph", "X"},
+                          {"ts", s.ts}, {"dur", ts - s.ts}, {"pid", kPid}, {"tid", r.task},
+                          {"args", {{"result", status_label(r.value)}, {"core", core},
+                                    {"blocked", true}}}});
         break;
+      }
       case TraceKind::Send:
         events.push_back(instant("send msg " + std::to_string(r.message), "ipc", ts, r.task,
                                  {{"bytes", r.value}, {"port", names.object(r.object)},
                                   {"core", core}}));
         if (r.message != 0)
           events.push_back({{"name", "message"}, {"cat", "ipc"}, {"ph", "s"}, {"id", r.message},
-                            {"ts", ts}, {"pid", kPid}, {"tid", r.task}});
+                            {"ts", first_seen[r.message]}, {"pid", kPid}, {"tid", r.task}});
         break;
       case TraceKind::Receive:
         events.push_back(instant("receive msg " + std::to_string(r.message), "ipc", ts, r.task,
-                                 {{"from", names.task(r.peer)}, {"port", names.object(r.object)},
+                                 {{"from", names.task(r.peer)}, {"bytes", r.value},
+                                  {"port", names.object(r.object != 0 ? r.object
+                                                                      : port_of[r.message])},
                                   {"core", core}}));
         if (r.message != 0)
           events.push_back({{"name", "message"}, {"cat", "ipc"}, {"ph", "f"}, {"bp", "e"},

@@ -25,11 +25,11 @@ namespace emu {
 // What to call things. Anything not listed gets a generated name ("task 7", "port 12").
 struct TraceNames {
   std::map<hb_task_id_t, std::string> tasks;  // task id -> name ("producer")
-  std::map<uint64_t, std::string> objects;    // koid -> name ("jobs", for a scenario port)
+  std::map<uint64_t, std::string> objects;    // koid -> label ("port jobs", "inbox of a[1]")
 
   // "producer[1]", "kernel" for task 0, "task[7]" when unnamed.
   std::string task(hb_task_id_t id) const;
-  // "port jobs" when named, else "obj 12".
+  // The label when named, else "obj 12".
   std::string object(uint64_t koid) const;
 };
 

@@ -10,8 +10,8 @@
 //     Note over T2: wakes: OK
 //     Note over T1: exits with 0
 //
-// A message becomes an arrow when it is received (the Receive record names both ends); its
-// size comes from the matching Send record. Messages never received (their port died) draw
+// A message becomes an arrow when it is received (the Receive record names both ends and the
+// size); the port it went through comes from the matching Send record. Messages never received (their port died) draw
 // no arrow. Syscall entries, copies and cache events are left out: a diagram is for the
 // conversation, the text and Chrome traces are for the details.
 #include "trace_export.h"
@@ -54,9 +54,9 @@ void write_trace_mermaid(std::ostream& out, std::span<const kernel::TraceRecord>
   auto appear = [&](hb_task_id_t id) {
     if (seen.insert(id).second) order.push_back(id);
   };
-  std::unordered_map<uint64_t, int64_t> bytes_of;  // message id -> bytes (from Send)
+  std::unordered_map<uint64_t, uint64_t> port_of;  // message id -> port koid (from Send)
   for (const kernel::TraceRecord& r : records) {
-    if (r.kind == TraceKind::Send && r.message != 0) bytes_of[r.message] = r.value;
+    if (r.kind == TraceKind::Send && r.message != 0) port_of[r.message] = r.object;
     if (!drawn(r.kind)) continue;
     if (r.kind == TraceKind::Receive) appear(r.peer);
     appear(r.task);
@@ -70,9 +70,11 @@ void write_trace_mermaid(std::ostream& out, std::span<const kernel::TraceRecord>
     switch (r.kind) {
       case TraceKind::Receive: {
         std::string label = r.peer == 0 ? "start message" : "msg " + std::to_string(r.message);
-        auto size = bytes_of.find(r.message);
-        if (size != bytes_of.end()) label += " (" + std::to_string(size->second) + " B)";
-        if (r.peer != 0) label += " via " + names.object(r.object);
+        label += " (" + std::to_string(r.value) + " B)";
+        uint64_t port = r.object;
+        if (auto sent = port_of.find(r.message); port == 0 && sent != port_of.end())
+          port = sent->second;
+        if (r.peer != 0 && port != 0) label += " via " + names.object(port);
         out << "  " << participant(r.peer) << "->>" << who << ": " << mermaid_text(label)
             << '\n';
         break;

@@ -19,7 +19,7 @@ std::string TraceNames::task(hb_task_id_t id) const {
 
 std::string TraceNames::object(uint64_t koid) const {
   auto it = objects.find(koid);
-  if (it != objects.end()) return "port " + it->second;
+  if (it != objects.end()) return it->second;
   return "obj " + std::to_string(koid);
 }
 

@@ -29,12 +29,12 @@ std::string describe(const kernel::TraceRecord& r, const TraceNames& names) {
       return std::string("block in ") + syscall_label(r.syscall) + on_object(names, r.object);
     case TraceKind::Wake:
       return "wake: " + status_label(r.value);
-    case TraceKind::Send:
+    case TraceKind::Send:  // peer: the receiver, when it was waiting and took it at once
       return "send " + msg + " (" + std::to_string(r.value) + " B) into " +
-             names.object(r.object);
-    case TraceKind::Receive:
-      return "receive " + msg + " from " + names.object(r.object) + ", sent by " +
-             names.task(r.peer);
+             names.object(r.object) + (r.peer != 0 ? ", handed to " + names.task(r.peer) : "");
+    case TraceKind::Receive:  // the kernel records no port here: the Send record has it
+      return "receive " + msg + " (" + std::to_string(r.value) + " B) from " +
+             names.task(r.peer) + on_object(names, r.object);
     case TraceKind::Copy:
       return "copy " + std::to_string(r.value) + " B";
     case TraceKind::TaskStart:

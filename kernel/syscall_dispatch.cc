@@ -7,7 +7,10 @@ namespace kernel {
 namespace {
 // Registers are 64 bits; 32-bit arguments must fit, or the call is malformed.
 bool fits32(uint64_t value) { return value <= UINT32_MAX; }
-hb_handle_t handle_arg(uint64_t value) { return static_cast<hb_handle_t>(static_cast<uint32_t>(value)); }
+// A handle travels as a 32-bit value; anything wider is no handle this task was given.
+hb_handle_t handle_arg(uint64_t value) {
+  return value <= UINT32_MAX ? static_cast<hb_handle_t>(static_cast<uint32_t>(value)) : -1;
+}
 }  // namespace
 
 int64_t Kernel::dispatch(Task& t, uint32_t number, const uint64_t a[6]) {

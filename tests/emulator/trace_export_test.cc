@@ -19,24 +19,35 @@ constexpr hb_task_id_t kProducer = 1;
 constexpr hb_task_id_t kConsumer = 2;
 constexpr uint64_t kPort = 7;
 
-// A small story: the consumer blocks on an empty port; the producer sends message 42
-// (5 bytes); the consumer wakes with it; the producer exits.
+// A small story, recorded the way the kernel records it:
+//  - the consumer blocks in recv on the empty port `jobs`;
+//  - the producer sends message 42 (5 B): the consumer is waiting, so the kernel hands it
+//    over at once (Receive, then the consumer's Wake, then the Send with peer = consumer);
+//  - the producer sends message 43 (3 B): nobody waits, it is queued (depth 1);
+//  - the consumer receives it without blocking (depth 0); the producer exits.
+// In deterministic mode all records of one syscall share one logical time.
 class TraceExportTest : public ::testing::Test {
  protected:
   void SetUp() override {
     names.tasks[kProducer] = "producer";
     names.tasks[kConsumer] = "consumer";
-    names.objects[kPort] = "jobs";
-    add(1000, TraceKind::SyscallEnter, kConsumer, HB_SYS_RECV, kPort, 0, 0, 0, 1);
-    add(1100, TraceKind::Block, kConsumer, HB_SYS_RECV, kPort, 0, 0, 0, 1);
+    names.objects[kPort] = "port jobs";
+    add(1000, TraceKind::SyscallEnter, kConsumer, HB_SYS_RECV, 0, 0, 0, 0, 1);
+    add(1000, TraceKind::Block, kConsumer, HB_SYS_RECV, kPort, 2, 0, 0, 1);
     add(2000, TraceKind::SyscallEnter, kProducer, HB_SYS_SEND, 0, 0, 0, 0, 0);
-    add(2100, TraceKind::Send, kProducer, HB_SYS_SEND, kPort, 5, 0, 42, 0);
-    add(2150, TraceKind::QueueDepth, kProducer, HB_SYS_SEND, kPort, 1, 0, 0, 0);
-    add(2200, TraceKind::Receive, kConsumer, HB_SYS_SEND, kPort, 0, kProducer, 42, 0);
-    add(2300, TraceKind::Wake, kConsumer, 0, 0, HB_OK, 0, 0, 0);
-    add(2400, TraceKind::SyscallExit, kProducer, HB_SYS_SEND, 0, HB_OK, 0, 0, 0);
-    add(2500, TraceKind::SyscallExit, kConsumer, HB_SYS_RECV, 0, HB_OK, 0, 0, 1);
-    add(3000, TraceKind::TaskExit, kProducer, HB_SYS_TASK_EXIT, 0, 0, 0, 0, 0);
+    add(2000, TraceKind::Receive, kConsumer, 0, 0, 5, kProducer, 42, 0);
+    add(2000, TraceKind::Wake, kConsumer, 0, 0, HB_OK, 0, 0, 0);
+    add(2000, TraceKind::Send, kProducer, 0, kPort, 5, kConsumer, 42, 0);
+    add(2000, TraceKind::SyscallExit, kProducer, HB_SYS_SEND, 0, HB_OK, 0, 0, 0);
+    add(3000, TraceKind::SyscallEnter, kProducer, HB_SYS_SEND, 0, 0, 0, 0, 0);
+    add(3000, TraceKind::Send, kProducer, 0, kPort, 3, 0, 43, 0);
+    add(3000, TraceKind::QueueDepth, kProducer, 0, kPort, 1, 0, 0, 0);
+    add(3000, TraceKind::SyscallExit, kProducer, HB_SYS_SEND, 0, HB_OK, 0, 0, 0);
+    add(4000, TraceKind::SyscallEnter, kConsumer, HB_SYS_RECV, 0, 0, 0, 0, 1);
+    add(4000, TraceKind::Receive, kConsumer, 0, 0, 3, kProducer, 43, 1);
+    add(4000, TraceKind::QueueDepth, 0, 0, kPort, 0, 0, 0, 1);
+    add(4000, TraceKind::SyscallExit, kConsumer, HB_SYS_RECV, 0, HB_OK, 0, 0, 1);
+    add(5000, TraceKind::TaskExit, kProducer, 0, 0, 0, 0, 0, 0);
   }
 
   void add(uint64_t time, TraceKind kind, hb_task_id_t task, uint16_t syscall, uint64_t object,
@@ -66,22 +77,27 @@ TEST_F(TraceExportTest, TextHasOneLinePerRecordWithCoreTimeTaskAndEvent) {
   std::istringstream in(out.str());
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   ASSERT_EQ(lines.size(), records.size());
+  auto has = [&](size_t i, const std::string& part) {
+    EXPECT_NE(lines[i].find(part), std::string::npos) << "line " << i << ": " << lines[i];
+  };
   EXPECT_EQ(lines[0].rfind("c1", 0), 0u) << lines[0];
-  EXPECT_NE(lines[0].find("+0.000us"), std::string::npos) << lines[0];
-  EXPECT_NE(lines[0].find("consumer[2]"), std::string::npos) << lines[0];
-  EXPECT_NE(lines[0].find("syscall recv"), std::string::npos) << lines[0];
-  EXPECT_NE(lines[1].find("block in recv on port jobs"), std::string::npos) << lines[1];
-  EXPECT_NE(lines[3].find("+1.100us"), std::string::npos) << lines[3];
-  EXPECT_NE(lines[3].find("send msg 42 (5 B) into port jobs"), std::string::npos) << lines[3];
-  EXPECT_NE(lines[5].find("receive msg 42 from port jobs, sent by producer[1]"),
-            std::string::npos)
-      << lines[5];
-  EXPECT_NE(lines[6].find("wake: OK"), std::string::npos) << lines[6];
-  EXPECT_NE(lines[9].find("exit with 0"), std::string::npos) << lines[9];
+  has(0, "+0.000us");
+  has(0, "consumer[2]");
+  has(0, "syscall recv");
+  has(1, "block in recv on port jobs");
+  has(2, "+1.000us");
+  has(3, "receive msg 42 (5 B) from producer[1]");
+  has(4, "wake: OK");
+  has(5, "send msg 42 (5 B) into port jobs, handed to consumer[2]");
+  has(6, "return send = OK");
+  has(8, "send msg 43 (3 B) into port jobs");
+  has(9, "port jobs holds 1");
+  has(13, "kernel");
+  has(15, "exit with 0");
 }
 
 TEST_F(TraceExportTest, TextNamesStatusesAndUnknownTasks) {
-  TraceRecord r = records[6];
+  TraceRecord r = records[4];  // the wake
   r.value = HB_ERR_PEER_CLOSED;
   r.task = 99;
   const std::string line = emu::format_trace_line(r, names, 0);
@@ -107,6 +123,7 @@ TEST_F(TraceExportTest, MermaidDrawsParticipantsArrowsAndNotes) {
   ASSERT_NE(producer, std::string::npos) << text;
   EXPECT_LT(consumer, producer);
   EXPECT_NE(text.find("T1->>T2: msg 42 (5 B) via port jobs"), std::string::npos) << text;
+  EXPECT_NE(text.find("T1->>T2: msg 43 (3 B) via port jobs"), std::string::npos) << text;
   EXPECT_NE(text.find("Note over T2: blocks in recv on port jobs"), std::string::npos) << text;
   EXPECT_NE(text.find("Note over T2: wakes: OK"), std::string::npos) << text;
   EXPECT_NE(text.find("Note over T1: exits with 0"), std::string::npos) << text;
@@ -118,7 +135,7 @@ TEST_F(TraceExportTest, MermaidDrawsParticipantsArrowsAndNotes) {
 
 TEST_F(TraceExportTest, MermaidDrawsStartMessagesFromTheKernel) {
   records.clear();
-  add(10, TraceKind::Receive, kProducer, HB_SYS_RECV, 3, 0, 0, 1, 0);
+  add(10, TraceKind::Receive, kProducer, 0, 0, 0, 0, 1, 0);
   std::ostringstream out;
   emu::write_trace_mermaid(out, records, names);
   EXPECT_NE(out.str().find("participant K as kernel"), std::string::npos) << out.str();
@@ -150,44 +167,54 @@ TEST_F(TraceExportTest, ChromeHasOneNamedTrackPerTask) {
   EXPECT_EQ(tracks[kConsumer], "consumer[2]");
 }
 
-TEST_F(TraceExportTest, ChromeSyscallsAreCompleteEventsInMicroseconds) {
+TEST_F(TraceExportTest, ChromeSyscallsAreCompleteEventsEndingAtExitOrWake) {
   const nlohmann::json trace = emu::trace_to_chrome_json(records, names);
   const auto slices = events_with(trace, "X");
-  ASSERT_EQ(slices.size(), 2u);
-  for (const auto& s : slices) {
-    if (s.at("tid") == kConsumer) {
-      EXPECT_EQ(s.at("name"), "recv");
-      EXPECT_DOUBLE_EQ(s.at("ts").get<double>(), 0.0);
-      EXPECT_DOUBLE_EQ(s.at("dur").get<double>(), 1.5);
-      EXPECT_EQ(s.at("args").at("result"), "OK");
-    } else {
-      EXPECT_EQ(s.at("name"), "send");
-      EXPECT_DOUBLE_EQ(s.at("ts").get<double>(), 1.0);
-      EXPECT_DOUBLE_EQ(s.at("dur").get<double>(), 0.4);
-    }
-  }
+  ASSERT_EQ(slices.size(), 4u);
+  // Records of one logical time are spread 1 ns apart, in record order.
+  // The first recv blocked: it ends at its wake (record 5, at 1000 + 2 ns).
+  const auto& blocked = slices[0];
+  EXPECT_EQ(blocked.at("name"), "recv");
+  EXPECT_EQ(blocked.at("tid"), kConsumer);
+  EXPECT_DOUBLE_EQ(blocked.at("ts").get<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(blocked.at("dur").get<double>(), 1.002);
+  EXPECT_EQ(blocked.at("args").at("blocked"), true);
+  const auto& send = slices[1];
+  EXPECT_EQ(send.at("name"), "send");
+  EXPECT_EQ(send.at("tid"), kProducer);
+  EXPECT_DOUBLE_EQ(send.at("ts").get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(send.at("dur").get<double>(), 0.004);
+  EXPECT_EQ(send.at("args").at("result"), "OK");
 }
 
 TEST_F(TraceExportTest, ChromeFlowGoesFromSendToReceiveByMessageId) {
   const nlohmann::json trace = emu::trace_to_chrome_json(records, names);
   const auto starts = events_with(trace, "s");
   const auto finishes = events_with(trace, "f");
-  ASSERT_EQ(starts.size(), 1u);
-  ASSERT_EQ(finishes.size(), 1u);
-  EXPECT_EQ(starts[0].at("id"), 42);
-  EXPECT_EQ(finishes[0].at("id"), 42);
-  EXPECT_EQ(starts[0].at("tid"), kProducer);
-  EXPECT_EQ(finishes[0].at("tid"), kConsumer);
-  EXPECT_EQ(finishes[0].at("bp"), "e");
-  EXPECT_LE(starts[0].at("ts").get<double>(), finishes[0].at("ts").get<double>());
+  ASSERT_EQ(starts.size(), 2u);
+  ASSERT_EQ(finishes.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(starts[i].at("id"), 42 + i);
+    EXPECT_EQ(finishes[i].at("id"), 42 + i);
+    EXPECT_EQ(starts[i].at("tid"), kProducer);
+    EXPECT_EQ(finishes[i].at("tid"), kConsumer);
+    EXPECT_EQ(finishes[i].at("bp"), "e");
+    EXPECT_LE(starts[i].at("ts").get<double>(), finishes[i].at("ts").get<double>());
+  }
+  // Handed over at once: the flow starts where the receiver got it, inside the send.
+  EXPECT_DOUBLE_EQ(starts[0].at("ts").get<double>(), 1.001);
+  // Queued: it starts at the send and ends a syscall later.
+  EXPECT_DOUBLE_EQ(starts[1].at("ts").get<double>(), 2.001);
+  EXPECT_DOUBLE_EQ(finishes[1].at("ts").get<double>(), 3.001);
 }
 
 TEST_F(TraceExportTest, ChromeCountsQueueDepthPerPort) {
   const nlohmann::json trace = emu::trace_to_chrome_json(records, names);
   const auto counters = events_with(trace, "C");
-  ASSERT_EQ(counters.size(), 1u);
+  ASSERT_EQ(counters.size(), 2u);
   EXPECT_EQ(counters[0].at("name"), "depth: port jobs");
   EXPECT_EQ(counters[0].at("args").at("messages"), 1);
+  EXPECT_EQ(counters[1].at("args").at("messages"), 0);
 }
 
 TEST_F(TraceExportTest, ChromeClosesSyscallsLeftOpenAtTheEnd) {

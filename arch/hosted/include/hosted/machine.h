@@ -42,7 +42,8 @@ class Machine {
 
   // Starts `program` (an executable path) as a root task on `core` (UINT32_MAX: the machine
   // picks, round robin). `handles` are kernel capabilities made with make_port() etc. and
-  // are moved into the start message. Returns the task id, or an HB_ERR_* status.
+  // are moved into the start message (on failure they are closed: nothing leaks). Returns
+  // the task id, or an HB_ERR_* status (HB_ERR_NOT_FOUND: not an executable file).
   struct Started {
     hb_status_t status;
     hb_task_id_t task;
@@ -58,9 +59,17 @@ class Machine {
     kernel::Capability send;
   };
   PortCaps make_port(uint32_t mode, uint32_t capacity, uint32_t flags);
+  // Drops a capability made by make_port() that will not be passed to start().
+  void close(kernel::Capability& cap);
+  // Another capability to the same object with the same rights and badge (e.g. one send
+  // capability per task that sends to a port). Empty for the receive right of a port that
+  // is not HB_PORT_SHARED_RECV (a port has exactly one).
+  kernel::Capability duplicate(const kernel::Capability& cap);
 
   // Waits until task `task` has exited (and collects it); returns its exit code (minus the
-  // signal number when a signal killed it), or HB_ERR_TIMED_OUT after `timeout_ns`.
+  // signal number when a signal killed it), or HB_ERR_TIMED_OUT after `timeout_ns`, or
+  // HB_ERR_NOT_FOUND for an id never started or already collected. "Exited" means the
+  // kernel forgot the task and its process is reaped. Works for any task, root or not.
   struct Exit {
     hb_status_t status;
     int32_t code;
