@@ -1,0 +1,92 @@
+// arch/hosted/arch_seam.cc - the arch:: functions the portable kernel calls (arch/*.h),
+// implemented for the hosted machine. The kernel passes no machine to most of them, so they
+// find it through t_cpu: the thread-local state of the thread that holds the kernel lock.
+#include <arch/clock.h>
+#include <arch/console.h>
+#include <arch/cpu.h>
+#include <arch/memory.h>
+#include <arch/panic.h>
+#include <arch/task_hooks.h>
+
+#include <sys/uio.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+
+#include "machine_core.h"
+
+namespace hosted::detail {
+thread_local CpuState t_cpu;
+}  // namespace hosted::detail
+
+using hosted::detail::t_cpu;
+
+namespace arch {
+
+void panic(const char* message) {
+  std::fprintf(stderr, "harbor: kernel panic: %s\n", message);
+  std::fflush(stderr);
+  std::abort();
+}
+
+void console_write(const char* text, uint32_t len) {
+  if (t_cpu.machine) {
+    t_cpu.machine->console(text, len);
+    return;
+  }
+  std::fwrite(text, 1, len, stdout);
+  std::fflush(stdout);
+}
+
+uint64_t clock_ns() {
+  if (t_cpu.machine) return t_cpu.machine->now_ns();
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+uint32_t current_core() { return t_cpu.core; }
+
+void* heap_alloc(size_t bytes) { return std::malloc(bytes == 0 ? 1 : bytes); }
+
+void heap_free(void* pointer, size_t bytes) {
+  (void)bytes;
+  std::free(pointer);
+}
+
+// Copies with process_vm_readv/writev: the kernel side never maps task memory. A transfer
+// that stops short means the range is not (all) mapped in the task: HB_ERR_FAULT.
+int32_t copy_from_user(TaskContext* ctx, void* dst, uint64_t user_src, uint64_t len) {
+  if (len == 0) return HB_OK;
+  if (!ctx || ctx->exited || user_src + len < user_src) return HB_ERR_FAULT;
+  iovec local{dst, len};
+  iovec remote{reinterpret_cast<void*>(user_src), len};
+  ssize_t n = process_vm_readv(ctx->pid, &local, 1, &remote, 1, 0);
+  return n == static_cast<ssize_t>(len) ? HB_OK : HB_ERR_FAULT;
+}
+
+int32_t copy_to_user(TaskContext* ctx, uint64_t user_dst, const void* src, uint64_t len) {
+  if (len == 0) return HB_OK;
+  if (!ctx || ctx->exited || user_dst + len < user_dst) return HB_ERR_FAULT;
+  iovec local{const_cast<void*>(src), len};
+  iovec remote{reinterpret_cast<void*>(user_dst), len};
+  ssize_t n = process_vm_writev(ctx->pid, &local, 1, &remote, 1, 0);
+  return n == static_cast<ssize_t>(len) ? HB_OK : HB_ERR_FAULT;
+}
+
+void task_resume(TaskContext* ctx, int64_t result) { ctx->machine->resume_task(ctx, result); }
+
+int32_t task_start(kernel::Task* task, const char* image, TaskContext** ctx_out) {
+  if (!t_cpu.machine) panic("arch::task_start outside a hosted machine");
+  return t_cpu.machine->start_task(task, image, ctx_out);
+}
+
+void task_stop(TaskContext* ctx) { ctx->machine->stop_task(ctx); }
+
+void timer_set(uint64_t deadline_ns) {
+  if (t_cpu.machine) t_cpu.machine->set_timer(deadline_ns);
+}
+
+}  // namespace arch

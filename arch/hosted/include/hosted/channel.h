@@ -1,0 +1,72 @@
+// hosted/channel.h - the syscall channel between a hosted task and the emulator.
+//
+// Every hosted task is a Linux process. It "traps" into the kernel through one shared page
+// (a memfd mapped in both processes; the task finds it at fd kChannelFd, announced by the
+// environment variable HARBOR_CHANNEL_FD). Both sides sleep on the same futex word, the
+// `state` field, so a wake-up can never be lost between "check" and "sleep":
+//
+//      task (userland/runtime/hosted)              emulator (arch/hosted/serve.cc)
+//   (1) write number, args[]
+//   (2) state = Request; futex_wake(state)  --->  (3) sees Request, CAS Request -> Serving,
+//                                                     copies number and args, takes the
+//                                                     kernel lock, kernel.syscall(...)
+//   (4) futex_wait(state) until Response    <---  (5) result = r; state = Response; wake
+//                                                     (at once, or later from
+//                                                     arch::task_resume when it blocked)
+//   (6) read result
+//
+// The emulator trusts nothing in the page: it copies number and args once, and it accepts
+// a new Request only when it is not still answering the previous one. `Dead` tells the
+// emulator's serving thread to stop (the task is gone).
+#pragma once
+
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <climits>
+#include <cstdint>
+
+namespace hosted {
+
+constexpr int kChannelFd = 3;                // where the child finds the channel's memfd
+constexpr const char* kChannelEnv = "HARBOR_CHANNEL_FD";
+constexpr uint32_t kChannelMagic = 0x48424331;  // "HBC1"
+constexpr uint64_t kChannelSize = 4096;
+
+enum ChannelState : uint32_t {
+  kIdle = 0,      // nothing asked yet
+  kRequest = 1,   // (2) the task asked; number and args are valid
+  kServing = 2,   // (3) the emulator took the request (the task may be blocked in it)
+  kResponse = 3,  // (5) result is valid
+  kDead = 4,      // the emulator's serving thread must stop
+};
+
+// The page layout. Plain integers accessed through std::atomic_ref (both sides are separate
+// processes, so every field is shared memory).
+struct Channel {
+  uint32_t state;  // ChannelState; the futex word
+  uint32_t number;
+  uint64_t args[6];
+  int64_t result;
+  uint32_t magic;
+  uint32_t reserved;
+  uint64_t task_id;  // for debugging only (the emulator writes it before the exec)
+};
+static_assert(sizeof(Channel) <= kChannelSize);
+
+inline std::atomic_ref<uint32_t> channel_state(Channel* c) {
+  return std::atomic_ref<uint32_t>(c->state);
+}
+
+// Shared (not FUTEX_PRIVATE) futex operations: the word lives in a page of two processes.
+inline void futex_wait(uint32_t* word, uint32_t expected) {
+  syscall(SYS_futex, word, FUTEX_WAIT, expected, nullptr, nullptr, 0);
+}
+// Wakes everyone: the task and its serving thread may both sleep on the word.
+inline void futex_wake_all(uint32_t* word) {
+  syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0);
+}
+
+}  // namespace hosted

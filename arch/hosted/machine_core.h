@@ -1,0 +1,207 @@
+// arch/hosted/machine_core.h - the hosted machine's private state (not installed).
+//
+//   MachineCore --m_kernel--> kernel::Kernel
+//        |--m_live------> TaskContext (one per task process not yet cleaned up)
+//        |                    |--task----> kernel::Task   (until the kernel forgets it)
+//        |                    |--channel-> Channel page   (shared with the process)
+//        |                    '--server--> serving thread (non-deterministic mode)
+//        |--monitor thread  (pidfds in an epoll: notices every process death)
+//        |--timer thread    (calls expire_deadlines when the earliest deadline passes)
+//        '--spawner thread  (forks every task: PR_SET_PDEATHSIG follows the forking thread)
+//
+// One lock guards everything here: the kernel lock. Blocking host calls (fork, join,
+// waitid) happen without it.
+#pragma once
+
+#include <hosted/channel.h>
+#include <hosted/machine.h>
+#include <kernel/kernel.h>
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace hosted::detail {
+class MachineCore;
+}
+
+namespace arch {
+
+// Deterministic mode: where a task is, seen from the scheduler (scheduler.cc).
+enum class DetState : uint8_t {
+  Executing,  // running user code (after start, or after it got a response)
+  Pending,    // its request waits to be served
+  Blocked,    // the kernel returned kBlocked
+  Ready,      // the kernel resumed it; the result waits to be delivered
+};
+
+struct TaskContext {
+  hosted::detail::MachineCore* machine{nullptr};
+  kernel::Task* task{nullptr};  // valid until `forgotten`
+  hb_task_id_t id{0};
+  std::string name;
+  uint32_t core{0};
+  pid_t pid{-1};
+  int pidfd{-1};
+  int memfd{-1};
+  hosted::Channel* channel{nullptr};
+  std::thread server;
+
+  // Guarded by the kernel lock.
+  bool forgotten{false};  // arch::task_stop ran: the kernel will not touch us again
+  bool exited{false};     // the process is dead (a zombie or reaped): copies fault
+  DetState det{DetState::Executing};
+  uint32_t pending_number{0};
+  uint64_t pending_args[6]{};
+  int64_t ready_result{0};
+
+  // Read by the serving thread without the lock.
+  std::atomic<bool> awaiting_response{false};  // a request taken and not answered yet
+  std::atomic<bool> stopping{false};           // the serving thread must end
+};
+
+}  // namespace arch
+
+namespace hosted::detail {
+
+// What the calling thread is doing in the kernel (for current_core, console, clock).
+struct CpuState {
+  MachineCore* machine{nullptr};
+  arch::TaskContext* task{nullptr};
+  uint32_t core{0};
+};
+extern thread_local CpuState t_cpu;
+
+// Takes the kernel lock and makes `machine` the calling thread's machine.
+class Locked {
+ public:
+  explicit Locked(MachineCore& machine);
+  ~Locked();
+  Locked(const Locked&) = delete;
+  Locked& operator=(const Locked&) = delete;
+  arch::Lock& lock();
+
+ private:
+  MachineCore& m_machine;
+  CpuState m_saved;
+};
+
+// While alive, the calling thread serves `ctx`'s syscall: its core, its console name.
+class ServingAs {
+ public:
+  explicit ServingAs(arch::TaskContext* ctx) : m_saved(t_cpu) {
+    t_cpu.task = ctx;
+    t_cpu.core = ctx->core;
+  }
+  ~ServingAs() { t_cpu = m_saved; }
+  ServingAs(const ServingAs&) = delete;
+  ServingAs& operator=(const ServingAs&) = delete;
+
+ private:
+  CpuState m_saved;
+};
+
+struct ExitRecord {
+  int32_t code{0};
+  bool done{false};  // the kernel forgot the task and its process is reaped
+};
+
+class MachineCore {
+ public:
+  explicit MachineCore(const MachineOptions& options);
+  ~MachineCore();
+
+  kernel::Kernel& kernel() { return *m_kernel; }
+  const MachineOptions& options() const { return m_options; }
+  uint32_t cores() const { return m_cores; }
+  bool deterministic() const { return m_options.deterministic; }
+
+  // --- arch seam (lock held) ---
+  int32_t start_task(kernel::Task* task, const char* image, arch::TaskContext** ctx_out);
+  void stop_task(arch::TaskContext* ctx);
+  void resume_task(arch::TaskContext* ctx, int64_t result);
+  void set_timer(uint64_t deadline_ns);
+  uint64_t now_ns() const;
+  void console(const char* text, uint32_t len);
+
+  // --- serving (serve.cc) ---
+  void serve_loop(arch::TaskContext* ctx);
+  // Writes the result into the channel and wakes the task. Lock held.
+  void respond_locked(arch::TaskContext* ctx, int64_t result);
+
+  // --- deterministic scheduling (scheduler.cc), lock held ---
+  void schedule_locked();
+
+  // --- death (monitor.cc) ---
+  void monitor_loop();
+
+  // --- processes (spawn.cc) ---
+  pid_t spawn_process(const char* image, int memfd, int* error);
+  void spawner_loop();
+
+  // --- Machine API helpers ---
+  void shutdown();
+  void notify_all() { m_changed.notify_all(); }
+
+  // Guarded by the kernel lock.
+  std::map<hb_task_id_t, arch::TaskContext*> m_live;  // contexts not cleaned up yet
+  std::map<hb_task_id_t, ExitRecord> m_exits;
+  ConsoleSink m_console;
+  std::condition_variable_any m_changed;  // a task ended (wait, wait_all)
+
+ private:
+  void clean_up(arch::TaskContext* ctx);  // monitor: after reaping, without the lock
+  uint32_t pick_core();
+  void timer_loop();
+
+  MachineOptions m_options;
+  uint32_t m_cores{1};
+  std::optional<kernel::Kernel> m_kernel;
+
+  // Guarded by the kernel lock.
+  uint32_t m_next_core{0};
+  bool m_shutting_down{false};
+  uint64_t m_logical_now{0};  // deterministic clock
+  uint32_t m_executing{0};    // deterministic: tasks running user code
+  hb_task_id_t m_rr_last{0};  // deterministic round robin: last task picked
+  uint64_t m_rng{0};          // deterministic random picks (splitmix64 state)
+  uint64_t m_timer_deadline{UINT64_MAX};
+  bool m_timer_stop{false};
+  std::condition_variable_any m_timer_cv;
+
+  // Monitor.
+  int m_epoll{-1};
+  int m_monitor_event{-1};
+  std::atomic<bool> m_monitor_stop{false};
+
+  // Spawner (its own small lock: fork happens while the kernel lock is held elsewhere).
+  struct SpawnRequest {
+    const char* image{nullptr};
+    int memfd{-1};
+    pid_t pid{-1};
+    int error{0};
+    bool done{false};
+  };
+  std::mutex m_spawn_mutex;
+  std::condition_variable m_spawn_cv;
+  SpawnRequest* m_spawn_request{nullptr};
+  bool m_spawn_stop{false};
+  std::vector<std::string> m_environment;  // the emulator's environment + HARBOR_CHANNEL_FD
+
+  std::thread m_monitor;
+  std::thread m_timer;
+  std::thread m_spawner;
+
+  friend class Locked;
+};
+
+}  // namespace hosted::detail

@@ -1,0 +1,86 @@
+// arch/hosted/spawn.cc - making task processes.
+//
+// Every task process is forked by one long-lived thread, the spawner. Why not fork from the
+// thread that serves hb_task_spawn? PR_SET_PDEATHSIG fires when the *thread* that forked
+// the child ends, not the process: a child forked by a serving thread would be killed as
+// soon as its parent task's serving thread finished. The spawner lives as long as the
+// machine, so children die exactly when the emulator does (no orphans, SPEC 4).
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "machine_core.h"
+
+extern char** environ;
+
+namespace hosted::detail {
+
+// Runs in the forked child: only async-signal-safe calls until execve.
+[[noreturn]] static void exec_child(pid_t parent, const char* image, int memfd,
+                                    char* const* argv, char* const* envp) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(127);  // the emulator died before the prctl
+  if (memfd == kChannelFd) {
+    fcntl(kChannelFd, F_SETFD, 0);  // keep it across exec
+  } else if (dup2(memfd, kChannelFd) < 0) {
+    _exit(127);
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  execve(image, argv, envp);
+  _exit(127);
+}
+
+void MachineCore::spawner_loop() {
+  // The environment of every child: ours, plus where the channel is.
+  std::vector<char*> envp;
+  for (std::string& s : m_environment) envp.push_back(s.data());
+  envp.push_back(nullptr);
+
+  std::unique_lock<std::mutex> guard(m_spawn_mutex);
+  for (;;) {
+    m_spawn_cv.wait(guard, [&] { return m_spawn_stop || m_spawn_request != nullptr; });
+    if (m_spawn_stop) return;
+    SpawnRequest* request = m_spawn_request;
+    std::string image = request->image;
+    char* argv[] = {image.data(), nullptr};
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid == 0) exec_child(parent, image.c_str(), request->memfd, argv, envp.data());
+    request->pid = pid;
+    request->error = pid < 0 ? errno : 0;
+    request->done = true;
+    m_spawn_request = nullptr;
+    m_spawn_cv.notify_all();
+  }
+}
+
+// Asks the spawner for a process running `image` with the channel `memfd` at kChannelFd.
+pid_t MachineCore::spawn_process(const char* image, int memfd, int* error) {
+  SpawnRequest request;
+  request.image = image;
+  request.memfd = memfd;
+  std::unique_lock<std::mutex> guard(m_spawn_mutex);
+  m_spawn_cv.wait(guard, [&] { return m_spawn_request == nullptr || m_spawn_stop; });
+  if (m_spawn_stop) {
+    *error = ESHUTDOWN;
+    return -1;
+  }
+  m_spawn_request = &request;
+  m_spawn_cv.notify_all();
+  m_spawn_cv.wait(guard, [&] { return request.done || m_spawn_stop; });
+  if (!request.done) {
+    if (m_spawn_request == &request) m_spawn_request = nullptr;
+    *error = ESHUTDOWN;
+    return -1;
+  }
+  *error = request.error;
+  return request.pid;
+}
+
+}  // namespace hosted::detail

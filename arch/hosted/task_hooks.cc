@@ -1,0 +1,167 @@
+// arch/hosted/task_hooks.cc - the kernel's task hooks (arch/task_hooks.h) on the hosted
+// machine: a task is a process, its context the process plus its syscall channel.
+//
+// Life of a task context:
+//   (1) start_task: channel page, process (spawn.cc), pidfd watched by the monitor, and a
+//       serving thread (serve.cc); the context joins m_live;
+//   (2) syscalls flow through the channel; blocked ones finish in resume_task;
+//   (3) the kernel forgets the task (hb_task_exit, or task_died after the process ended):
+//       stop_task kills the process if it still runs and tells the serving thread to end;
+//   (4) the monitor reaps the process, joins the serving thread and frees the context
+//       (monitor.cc). Only then does Machine::wait see the task as gone.
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <sys/syscall.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+
+#include "machine_core.h"
+
+namespace hosted::detail {
+
+namespace {
+
+bool is_executable_file(const char* path) {
+  struct stat st {};
+  if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  return access(path, X_OK) == 0;
+}
+
+std::string base_name(const char* path) {
+  const char* slash = std::strrchr(path, '/');
+  return slash ? slash + 1 : path;
+}
+
+int pidfd_open(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0)); }
+
+}  // namespace
+
+uint32_t MachineCore::pick_core() {
+  uint32_t core = m_next_core;
+  m_next_core = (m_next_core + 1) % m_cores;
+  return core;
+}
+
+// (1)
+int32_t MachineCore::start_task(kernel::Task* task, const char* image,
+                                arch::TaskContext** ctx_out) {
+  if (m_shutting_down) return HB_ERR_NO_MEMORY;
+  if (!is_executable_file(image)) return HB_ERR_NOT_FOUND;
+
+  int memfd = memfd_create("harbor-channel", MFD_CLOEXEC);
+  if (memfd < 0) return HB_ERR_NO_MEMORY;
+  void* page = MAP_FAILED;
+  if (ftruncate(memfd, kChannelSize) == 0)
+    page = mmap(nullptr, kChannelSize, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+  if (page == MAP_FAILED) {
+    close(memfd);
+    return HB_ERR_NO_MEMORY;
+  }
+  auto* channel = static_cast<Channel*>(page);
+  channel->magic = kChannelMagic;
+  channel->task_id = task->id();
+  channel_state(channel).store(kIdle, std::memory_order_release);
+
+  int error = 0;
+  pid_t pid = spawn_process(image, memfd, &error);
+  int pidfd = pid > 0 ? pidfd_open(pid) : -1;
+  if (pidfd < 0) {
+    if (pid > 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+    munmap(page, kChannelSize);
+    close(memfd);
+    return HB_ERR_NO_MEMORY;
+  }
+
+  auto* ctx = new arch::TaskContext;
+  ctx->machine = this;
+  ctx->task = task;
+  ctx->id = task->id();
+  ctx->name = base_name(image);
+  if (task->core() == UINT32_MAX) task->set_core(pick_core());
+  if (task->core() >= m_cores) task->set_core(task->core() % m_cores);
+  ctx->core = task->core();
+  ctx->pid = pid;
+  ctx->pidfd = pidfd;
+  ctx->memfd = memfd;
+  ctx->channel = channel;
+  ctx->det = arch::DetState::Executing;
+  if (deterministic()) ++m_executing;
+
+  m_live[ctx->id] = ctx;
+  m_exits[ctx->id] = ExitRecord{};
+  ctx->server = std::thread([this, ctx] { serve_loop(ctx); });
+
+  epoll_event event{};
+  event.events = EPOLLIN;
+  event.data.ptr = ctx;
+  epoll_ctl(m_epoll, EPOLL_CTL_ADD, pidfd, &event);
+
+  *ctx_out = ctx;
+  return HB_OK;
+}
+
+// (3) The kernel forgot the task: record its exit code, stop the process and the thread.
+void MachineCore::stop_task(arch::TaskContext* ctx) {
+  if (ctx->forgotten) return;
+  auto exit = m_exits.find(ctx->id);
+  if (exit != m_exits.end() && ctx->task) exit->second.code = ctx->task->exit_code();
+  if (deterministic() && ctx->det == arch::DetState::Executing && m_executing > 0)
+    --m_executing;
+  ctx->forgotten = true;
+  ctx->task = nullptr;
+  if (!ctx->exited) syscall(SYS_pidfd_send_signal, ctx->pidfd, SIGKILL, nullptr, 0);
+  ctx->stopping.store(true, std::memory_order_release);
+  channel_state(ctx->channel).store(kDead, std::memory_order_release);
+  futex_wake_all(&ctx->channel->state);
+}
+
+// (2) A blocked syscall finished.
+void MachineCore::resume_task(arch::TaskContext* ctx, int64_t result) {
+  if (ctx->forgotten) return;
+  if (deterministic()) {
+    ctx->det = arch::DetState::Ready;  // delivered when the scheduler picks it
+    ctx->ready_result = result;
+    return;
+  }
+  respond_locked(ctx, result);
+}
+
+void MachineCore::set_timer(uint64_t deadline_ns) {
+  if (deterministic()) return;  // the scheduler advances the logical clock itself
+  m_timer_deadline = deadline_ns;
+  m_timer_cv.notify_all();
+}
+
+uint64_t MachineCore::now_ns() const {
+  if (deterministic()) return m_logical_now;
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+void MachineCore::console(const char* text, uint32_t len) {
+  hb_task_id_t id = 0;
+  std::string name = "kernel";
+  if (t_cpu.task) {
+    id = t_cpu.task->id;
+    name = t_cpu.task->name;
+  }
+  if (m_console) {
+    m_console(id, name, std::string(text, len));
+    return;
+  }
+  std::fwrite(text, 1, len, stdout);
+  std::fflush(stdout);
+}
+
+}  // namespace hosted::detail

@@ -1,0 +1,328 @@
+// it_task - the user program the hosted integration tests start (tests/integration/).
+//
+// One small program with one mode per behaviour; the mode is its first argument, its initial
+// capabilities come in the start message (harbor/runtime.h). Exit code 0 means every check
+// passed; a failed check prints "FAIL <what>: <status>" (the test shows the console) and
+// exits with 1. Modes:
+//
+//   exit CODE            hb_task_exit(CODE)
+//   return CODE          return CODE from main (the process's exit status)
+//   hello                print "hello from task <id>"
+//   crash | suicide      SIGSEGV | SIGKILL ourselves
+//   hold [MS]            keep our capabilities MS ms (0 / none: forever), then exit 0
+//   send N SIZE [sync]   send N messages (0: until the port dies) of SIZE bytes on handle 0;
+//                        exits 3 on HB_ERR_PEER_CLOSED
+//   recv N SIZE          receive N messages (0: until closed) on handle 0, checking the FIFO
+//                        order of each sender; exits 3 on HB_ERR_PEER_CLOSED
+//   rendezvous | bounded CAP | timeout MS | fill-then-block | badptr | spawn | bench N
+//                        see each function below
+#include <harbor/abi/syscalls.h>
+#include <harbor/ipc.hpp>
+#include <harbor/runtime.h>
+#include <harbor/sys.h>
+
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace harbor::runtime {
+int64_t raw_syscall(uint32_t number, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                    uint64_t a4, uint64_t a5);
+}
+
+namespace {
+
+hb_start_info g_start;
+
+void say(const std::string& text) { hb_print((text + "\n").c_str()); }
+
+[[noreturn]] void fail(const char* what, hb_status_t status) {
+  say(std::string("FAIL ") + what + ": " + hb_strerror(status) + " (" +
+      std::to_string(status) + ")");
+  hb_task_exit(1);
+}
+
+void expect(const char* what, hb_status_t got, hb_status_t want) {
+  if (got != want)
+    fail((std::string(what) + " expected " + hb_strerror(want)).c_str(), got);
+}
+
+uint32_t arg_u32(uint32_t index, uint32_t fallback = 0) {
+  return index < g_start.argc ? static_cast<uint32_t>(std::strtoul(g_start.argv[index], nullptr, 0))
+                              : fallback;
+}
+
+hb_handle_t handle(uint32_t index) {
+  if (index >= g_start.handle_count) fail("missing start handle", HB_ERR_BAD_HANDLE);
+  return g_start.handles[index];
+}
+
+uint64_t host_now_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+constexpr uint64_t kMs = 1000000;
+
+int mode_hold() {
+  uint32_t ms = arg_u32(1);
+  if (ms == 0) {
+    hb_msg_in in{};
+    hb_recv(HB_INBOX, &in, 0, HB_FOREVER);  // nobody sends: blocks until killed
+    return 0;
+  }
+  usleep(ms * 1000);
+  return 0;
+}
+
+int mode_send() {
+  uint32_t count = arg_u32(1);
+  uint32_t size = arg_u32(2, 4);
+  uint32_t flags = (g_start.argc > 3 && std::strcmp(g_start.argv[3], "sync") == 0) ? HB_SEND_SYNC : 0;
+  if (size < 4) size = 4;
+  std::vector<uint8_t> payload(size, 0xab);
+  hb_handle_t port = handle(0);
+  for (uint32_t seq = 0; count == 0 || seq < count; ++seq) {
+    std::memcpy(payload.data(), &seq, 4);
+    hb_msg_out m{payload.data(), size, 0, nullptr};
+    hb_status_t s = hb_send(port, &m, flags, HB_FOREVER);
+    if (s == HB_ERR_PEER_CLOSED) return 3;
+    if (s != HB_OK) fail("send", s);
+  }
+  return 0;
+}
+
+int mode_recv() {
+  uint32_t count = arg_u32(1);
+  uint32_t size = arg_u32(2, 4);
+  std::vector<uint8_t> buffer(size < 4 ? 4 : size);
+  struct Seen {
+    hb_task_id_t sender;
+    uint32_t next;
+  };
+  std::vector<Seen> seen;
+  hb_handle_t port = handle(0);
+  for (uint32_t n = 0; count == 0 || n < count; ++n) {
+    hb_msg_in in{};
+    in.data = buffer.data();
+    in.cap = static_cast<uint32_t>(buffer.size());
+    hb_status_t s = hb_recv(port, &in, 0, HB_FOREVER);
+    if (s == HB_ERR_PEER_CLOSED) return 3;
+    if (s != HB_OK) fail("recv", s);
+    if (in.len != size) fail("recv length", HB_ERR_INVALID_ARG);
+    uint32_t seq;
+    std::memcpy(&seq, buffer.data(), 4);
+    Seen* entry = nullptr;
+    for (Seen& e : seen)
+      if (e.sender == in.sender) entry = &e;
+    if (!entry) {
+      seen.push_back({in.sender, 0});
+      entry = &seen.back();
+    }
+    if (seq != entry->next) {
+      say("FAIL order: from " + std::to_string(in.sender) + " got " + std::to_string(seq) +
+          ", expected " + std::to_string(entry->next));
+      hb_task_exit(1);
+    }
+    entry->next = seq + 1;
+  }
+  return 0;
+}
+
+// Rendezvous: handle 0 sends to a capacity-0 port whose receiver starts receiving later.
+// A send that cannot meet a receiver does not complete.
+int mode_rendezvous() {
+  hb_handle_t port = handle(0);
+  uint32_t value = 0;  // sequence number 0, as "recv" expects
+  hb_msg_out m{&value, 4, 0, nullptr};
+  expect("rendezvous send NOWAIT", hb_send(port, &m, 0, HB_NOWAIT), HB_ERR_WOULD_BLOCK);
+  uint64_t t0 = host_now_ns();
+  expect("rendezvous send 20ms", hb_send(port, &m, 0, 20 * kMs), HB_ERR_TIMED_OUT);
+  if (host_now_ns() - t0 < 20 * kMs) fail("rendezvous timed out early", HB_ERR_TIMED_OUT);
+  say("ready");
+  expect("rendezvous send FOREVER", hb_send(port, &m, 0, HB_FOREVER), HB_OK);
+  return 0;
+}
+
+// Bounded: handle 0 sends to a port of capacity CAP that nobody receives from.
+int mode_bounded() {
+  uint32_t capacity = arg_u32(1, 1);
+  hb_handle_t port = handle(0);
+  uint32_t value = 1;
+  hb_msg_out m{&value, 4, 0, nullptr};
+  for (uint32_t i = 0; i < capacity; ++i) expect("bounded send", hb_send(port, &m, 0, HB_NOWAIT), HB_OK);
+  expect("bounded send when full", hb_send(port, &m, 0, HB_NOWAIT), HB_ERR_WOULD_BLOCK);
+  uint64_t t0 = host_now_ns();
+  expect("bounded send 20ms when full", hb_send(port, &m, 0, 20 * kMs), HB_ERR_TIMED_OUT);
+  if (host_now_ns() - t0 < 20 * kMs) fail("bounded timed out early", HB_ERR_TIMED_OUT);
+  return 0;
+}
+
+// Timeouts on a port of our own, measured with the kernel's clock (logical in deterministic
+// mode, where a timeout passes without waiting in real time).
+int mode_timeout() {
+  uint32_t ms = arg_u32(1, 30);
+  auto port = harbor::Port::create(HB_PORT_BOUNDED, 4);
+  if (!port) fail("port_create", port.error());
+  hb_msg_in in{};
+  expect("recv NOWAIT", hb_recv(port->recv.get(), &in, 0, HB_NOWAIT), HB_ERR_WOULD_BLOCK);
+  uint64_t t0 = hb_clock_ns();
+  expect("recv timeout", hb_recv(port->recv.get(), &in, 0, ms * kMs), HB_ERR_TIMED_OUT);
+  uint64_t waited = hb_clock_ns() - t0;
+  if (waited < ms * kMs) fail("recv timed out early", HB_ERR_TIMED_OUT);
+  if (waited > ms * kMs + 5000 * kMs) fail("recv timed out very late", HB_ERR_TIMED_OUT);
+  // A message that is there is received at once, timeout or not.
+  auto sent = harbor::send(port->send, harbor::as_bytes("x"), {}, 0, HB_NOWAIT);
+  if (!sent) fail("send", sent.error());
+  std::byte buffer[8];
+  auto got = harbor::recv(port->recv, buffer, 0, 1 * kMs);
+  if (!got) fail("recv after send", got.error());
+  return 0;
+}
+
+// Fills a bounded port (handle 0) and then blocks on it: its owner dies meanwhile.
+int mode_fill_then_block() {
+  hb_handle_t port = handle(0);
+  uint32_t value = 1;
+  hb_msg_out m{&value, 4, 0, nullptr};
+  hb_status_t s;
+  while ((s = hb_send(port, &m, 0, HB_NOWAIT)) == HB_OK) {
+  }
+  if (s == HB_ERR_PEER_CLOSED) return 0;  // the owner was already gone
+  expect("fill", s, HB_ERR_WOULD_BLOCK);
+  say("blocking");
+  expect("blocked send after owner death", hb_send(port, &m, 0, HB_FOREVER), HB_ERR_PEER_CLOSED);
+  expect("send to a dead port", hb_send(port, &m, 0, HB_NOWAIT), HB_ERR_PEER_CLOSED);
+  return 0;
+}
+
+// Bad pointers are HB_ERR_FAULT, garbage is an error; nothing crashes.
+int mode_badptr() {
+  auto* bad_out = reinterpret_cast<const hb_msg_out*>(8);
+  auto* bad_in = reinterpret_cast<hb_msg_in*>(16);
+  auto port = harbor::Port::create(HB_PORT_BOUNDED, 4);
+  if (!port) fail("port_create", port.error());
+  expect("send bad msg", hb_send(port->send.get(), bad_out, 0, HB_NOWAIT), HB_ERR_FAULT);
+  hb_msg_out m{reinterpret_cast<const void*>(24), 100, 0, nullptr};
+  expect("send bad data", hb_send(port->send.get(), &m, 0, HB_NOWAIT), HB_ERR_FAULT);
+  expect("recv bad msg", hb_recv(port->recv.get(), bad_in, 0, HB_NOWAIT), HB_ERR_FAULT);
+  expect("debug_write bad text", hb_debug_write(reinterpret_cast<const char*>(32), 10), HB_ERR_FAULT);
+  expect("port_create bad out",
+         hb_port_create(HB_PORT_BOUNDED, 1, 0, reinterpret_cast<hb_handle_t*>(40), nullptr),
+         HB_ERR_FAULT);
+  // A message whose data is fine but whose receive buffer is not.
+  uint32_t value = 5;
+  hb_msg_out good{&value, 4, 0, nullptr};
+  expect("send good", hb_send(port->send.get(), &good, 0, HB_NOWAIT), HB_OK);
+  hb_msg_in in{};
+  in.data = reinterpret_cast<void*>(48);
+  in.cap = 64;
+  expect("recv into a bad buffer", hb_recv(port->recv.get(), &in, 0, HB_NOWAIT), HB_ERR_FAULT);
+  // Garbage straight into the channel: an unknown syscall number.
+  int64_t r = harbor::runtime::raw_syscall(9999, 1, 2, 3, 4, 5, 6);
+  expect("unknown syscall", static_cast<hb_status_t>(r), HB_ERR_INVALID_ARG);
+  r = harbor::runtime::raw_syscall(0, 0, 0, 0, 0, 0, 0);
+  expect("syscall 0", static_cast<hb_status_t>(r), HB_ERR_INVALID_ARG);
+  // Still alive and served.
+  if (hb_task_self() == 0) fail("task_self after garbage", HB_ERR_INVALID_ARG);
+  return 0;
+}
+
+hb_status_t spawn_and_wait(const char* image, std::vector<std::string> args, int32_t* code) {
+  std::string bytes;
+  for (auto& a : args) bytes += a + '\0';
+  hb_msg_out start{bytes.data(), static_cast<uint32_t>(bytes.size()), 0, nullptr};
+  hb_task_id_t child = 0;
+  hb_status_t s = hb_task_spawn(image, &start, &child);
+  if (s != HB_OK) return s;
+  return hb_task_wait(child, code, 10000 * kMs);
+}
+
+// Spawns children of our own image and collects their exit codes.
+int mode_spawn() {
+  const char* self = g_start.argv[1];  // our own path, passed by the test
+  int32_t code = 0;
+  expect("spawn exit 42", spawn_and_wait(self, {"exit", "42"}, &code), HB_OK);
+  if (code != 42) fail(("exit code " + std::to_string(code)).c_str(), HB_ERR_INVALID_ARG);
+  expect("spawn exit -7", spawn_and_wait(self, {"exit", "-7"}, &code), HB_OK);
+  if (code != -7) fail(("exit code " + std::to_string(code)).c_str(), HB_ERR_INVALID_ARG);
+  expect("spawn return 5", spawn_and_wait(self, {"return", "5"}, &code), HB_OK);
+  if (code != 5) fail(("return code " + std::to_string(code)).c_str(), HB_ERR_INVALID_ARG);
+  expect("spawn crash", spawn_and_wait(self, {"crash"}, &code), HB_OK);
+  if (code != -SIGSEGV) fail(("crash code " + std::to_string(code)).c_str(), HB_ERR_INVALID_ARG);
+  expect("spawn suicide", spawn_and_wait(self, {"suicide"}, &code), HB_OK);
+  if (code != -SIGKILL) fail(("kill code " + std::to_string(code)).c_str(), HB_ERR_INVALID_ARG);
+  expect("spawn missing image", spawn_and_wait("/nonexistent/harbor-task", {}, &code),
+         HB_ERR_NOT_FOUND);
+  hb_msg_out start{nullptr, 0, 0, nullptr};
+  hb_task_id_t child = 0;
+  expect("spawn bad image pointer",
+         hb_task_spawn(reinterpret_cast<const char*>(8), &start, &child), HB_ERR_FAULT);
+  if (hb_task_wait(hb_task_self(), &code, HB_NOWAIT) == HB_OK)
+    fail("wait for a task that is not our child", HB_OK);
+  // The start message carries capabilities: hand our send right to a child that uses it.
+  if (g_start.handle_count > 0) {
+    std::string bytes = std::string("send") + '\0' + "10" + '\0' + "16" + '\0';
+    hb_handle_t moved = handle(0);
+    hb_msg_out with_handle{bytes.data(), static_cast<uint32_t>(bytes.size()), 1, &moved};
+    expect("spawn sender", hb_task_spawn(self, &with_handle, &child), HB_OK);
+    expect("wait sender", hb_task_wait(child, &code, 10000 * kMs), HB_OK);
+    if (code != 0) fail(("sender child code " + std::to_string(code)).c_str(), HB_ERR_INVALID_ARG);
+  }
+  return 0;
+}
+
+// Round trip of the cheapest syscall: prints nanoseconds per call.
+int mode_bench() {
+  uint32_t count = arg_u32(1, 100000);
+  for (int i = 0; i < 1000; ++i) hb_task_self();  // warm up
+  uint64_t t0 = host_now_ns();
+  for (uint32_t i = 0; i < count; ++i) hb_task_self();
+  uint64_t ns = (host_now_ns() - t0) / count;
+  say("rtt_ns " + std::to_string(ns));
+  return 0;
+}
+
+}  // namespace
+
+int main() {
+  hb_status_t s = hb_start_args(&g_start);
+  if (s != HB_OK) fail("start args", s);
+  std::string mode = g_start.argc > 0 ? g_start.argv[0] : "hello";
+  if (mode == "exit") hb_task_exit(static_cast<int32_t>(std::strtol(g_start.argv[1], nullptr, 0)));
+  if (mode == "return") return static_cast<int>(arg_u32(1));
+  if (mode == "hello") {
+    say("hello from task " + std::to_string(hb_task_self()));
+    return 0;
+  }
+  if (mode == "crash") {
+    signal(SIGSEGV, SIG_DFL);  // a sanitizer's handler would turn the fault into exit(1)
+    int* volatile nowhere = nullptr;
+    *nowhere = 1;
+    return 0;
+  }
+  if (mode == "suicide") {
+    kill(getpid(), SIGKILL);
+    pause();
+  }
+  int code = 2;  // unknown mode
+  if (mode == "hold") code = mode_hold();
+  if (mode == "send") code = mode_send();
+  if (mode == "recv") code = mode_recv();
+  if (mode == "rendezvous") code = mode_rendezvous();
+  if (mode == "bounded") code = mode_bounded();
+  if (mode == "timeout") code = mode_timeout();
+  if (mode == "fill-then-block") code = mode_fill_then_block();
+  if (mode == "badptr") code = mode_badptr();
+  if (mode == "spawn") code = mode_spawn();
+  if (mode == "bench") code = mode_bench();
+  if (code == 2) say("FAIL unknown mode " + mode);
+  hb_task_exit(code);
+}
