@@ -2,6 +2,7 @@
 // entry. The IPC path itself is in ipc_send.cc, ipc_receive.cc and ipc_call.cc.
 #include <arch/clock.h>
 #include <arch/task_hooks.h>
+#include <kernel/grant_region.h>
 #include <kernel/ipc.h>
 #include <kernel/kernel.h>
 #include <kernel/port.h>
@@ -222,8 +223,9 @@ void Kernel::exit_task(Task& task, int32_t code) {
   task.set_exit_code(code);
   --m_stats.tasks_alive;
   m_trace.emit(TraceKind::TaskExit, task.id(), 0, 0, code);
-  // Everything the task owned goes: its ports die (waking their senders), reply
-  // capabilities it held wake their callers, its inbox dies.
+  // Everything the task owned goes: its mappings, its ports die (waking their senders),
+  // reply capabilities it held wake their callers, its inbox dies.
+  while (Mapping* mapping = task.m_mappings.front()) GrantRegion::unmap(*mapping);
   task.handles().drop_all();
   task.drop_inbox();
   while (Task* child = task.m_children.pop_front()) {

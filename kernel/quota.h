@@ -16,7 +16,8 @@ struct QuotaLimits {
   uint32_t handles{1024};           // handle table slots (HB_INBOX included)
   uint32_t ports{256};              // ports created and not yet destroyed
   uint32_t semaphores{256};
-  uint32_t regions{64};
+  uint32_t regions{64};              // grant regions created and not yet freed
+  uint32_t mappings{128};            // grant regions mapped into this task at once
   uint64_t queued_bytes{4u << 20};  // payload + message headers queued in ports
 };
 
@@ -31,6 +32,8 @@ class Quota {
   void release_semaphore() { release(m_semaphores, 1); }
   Status charge_region() { return charge(m_regions, 1, m_limits.regions); }
   void release_region() { release(m_regions, 1); }
+  Status charge_mapping() { return charge(m_mappings, 1, m_limits.mappings); }
+  void release_mapping() { release(m_mappings, 1); }
   Status charge_bytes(uint64_t bytes) { return charge(m_queued_bytes, bytes, m_limits.queued_bytes); }
   void release_bytes(uint64_t bytes) { release(m_queued_bytes, bytes); }
 
@@ -38,9 +41,11 @@ class Quota {
   uint64_t ports() const { return m_ports; }
   uint64_t semaphores() const { return m_semaphores; }
   uint64_t regions() const { return m_regions; }
+  uint64_t mappings() const { return m_mappings; }
   uint64_t queued_bytes() const { return m_queued_bytes; }
   bool all_returned() const {
-    return m_ports == 0 && m_semaphores == 0 && m_regions == 0 && m_queued_bytes == 0;
+    return m_ports == 0 && m_semaphores == 0 && m_regions == 0 && m_mappings == 0 &&
+           m_queued_bytes == 0;
   }
 
  private:
@@ -58,6 +63,7 @@ class Quota {
   uint64_t m_ports{0};
   uint64_t m_semaphores{0};
   uint64_t m_regions{0};
+  uint64_t m_mappings{0};
   uint64_t m_queued_bytes{0};
 };
 

@@ -15,6 +15,7 @@
 #include <harbor/sys.h>
 #include <kernel/handle_table.h>
 #include <kernel/lib/list.h>
+#include <kernel/mapping.h>
 #include <kernel/quota.h>
 
 #include <cstdint>
@@ -106,6 +107,7 @@ class Task {
   ListNode m_wait_node;      // in a port's or semaphore's wait queue
   ListNode m_children_node;  // in the parent's m_children
   IntrusiveList<Task, &Task::m_children_node> m_children;
+  IntrusiveList<Mapping, &Mapping::m_task_node> m_mappings;  // grant regions mapped here
 
   // Statistics for harbor-emu --stats.
   uint64_t stats_syscalls{0};

@@ -128,3 +128,39 @@ uint32_t stopped_tasks() { return state().stopped; }
 }  // namespace test
 
 }  // namespace arch
+
+// ---- grant regions: the test arch's "tasks" share the test's address space, so a mapping
+// is the backing memory itself (read-only cannot be enforced here; the hosted arch does).
+#include <arch/region_memory.h>
+
+namespace arch {
+
+struct RegionMemory {
+  void* pages;
+  uint64_t size;
+  bool revoked;
+};
+
+int32_t region_memory_create(uint64_t size, RegionMemory** out) {
+  void* pages = std::aligned_alloc(4096, size);
+  if (!pages) return HB_ERR_NO_MEMORY;
+  std::memset(pages, 0, size);
+  *out = new RegionMemory{pages, size, false};
+  return HB_OK;
+}
+
+void region_memory_destroy(RegionMemory* memory) {
+  std::free(memory->pages);
+  delete memory;
+}
+
+void region_memory_revoke(RegionMemory* memory) { memory->revoked = true; }
+
+int32_t region_map(TaskContext*, RegionMemory* memory, uint64_t, bool, uint64_t* address) {
+  *address = reinterpret_cast<uint64_t>(memory->pages);
+  return HB_OK;
+}
+
+void region_unmap(TaskContext*, RegionMemory*, uint64_t, uint64_t) {}
+
+}  // namespace arch
