@@ -7,6 +7,7 @@
 // Mapping into a task process needs the task's runtime to mmap the memfd (the emulator
 // cannot map into another process). That half is not built yet (issue #5): region_map
 // answers HB_ERR_NO_MEMORY, so hb_region_map fails cleanly with "no address space".
+#include <arch/panic.h>
 #include <arch/region_memory.h>
 #include <harbor/sys.h>
 #include <sys/mman.h>
