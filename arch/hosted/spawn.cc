@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -19,8 +20,9 @@ extern char** environ;
 
 namespace hosted::detail {
 
-// Runs in the forked child: only async-signal-safe calls until execve.
-[[noreturn]] static void exec_child(pid_t parent, const char* image, int memfd,
+// Runs in the forked child: only async-signal-safe calls until execve. If execve fails, the
+// child writes errno into `report` (close-on-exec: a successful exec closes it unwritten).
+[[noreturn]] static void exec_child(pid_t parent, const char* image, int memfd, int report,
                                     char* const* argv, char* const* envp) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(127);  // the emulator died before the prctl
@@ -33,6 +35,8 @@ namespace hosted::detail {
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
   execve(image, argv, envp);
+  int error = errno;
+  (void)!write(report, &error, sizeof error);
   _exit(127);
 }
 
@@ -50,10 +54,32 @@ void MachineCore::spawner_loop() {
     std::string image = request->image;
     char* argv[] = {image.data(), nullptr};
     pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid == 0) exec_child(parent, image.c_str(), request->memfd, argv, envp.data());
-    request->pid = pid;
-    request->error = pid < 0 ? errno : 0;
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) {
+      request->pid = -1;
+      request->error = errno;
+    } else {
+      pid_t pid = fork();
+      if (pid == 0) exec_child(parent, image.c_str(), request->memfd, report[1], argv, envp.data());
+      int error = pid < 0 ? errno : 0;
+      close(report[1]);
+      // Wait for the exec: end of file means it worked; an int is the errno of a failure.
+      if (pid > 0) {
+        ssize_t n;
+        do {
+          n = read(report[0], &error, sizeof error);
+        } while (n < 0 && errno == EINTR);
+        if (n == static_cast<ssize_t>(sizeof error)) {
+          waitpid(pid, nullptr, 0);
+          pid = -1;
+        } else {
+          error = 0;
+        }
+      }
+      close(report[0]);
+      request->pid = pid;
+      request->error = error;
+    }
     request->done = true;
     m_spawn_request = nullptr;
     m_spawn_cv.notify_all();
@@ -61,6 +87,7 @@ void MachineCore::spawner_loop() {
 }
 
 // Asks the spawner for a process running `image` with the channel `memfd` at kChannelFd.
+// Returns once the exec has happened: -1 and *error = the errno when it failed.
 pid_t MachineCore::spawn_process(const char* image, int memfd, int* error) {
   SpawnRequest request;
   request.image = image;

@@ -71,6 +71,12 @@ int32_t MachineCore::start_task(kernel::Task* task, const char* image,
 
   int error = 0;
   pid_t pid = spawn_process(image, memfd, &error);
+  if (pid < 0 && (error == ENOENT || error == EACCES || error == ENOEXEC || error == ENOTDIR ||
+                  error == ELOOP || error == ENAMETOOLONG || error == EISDIR)) {
+    munmap(page, kChannelSize);
+    close(memfd);
+    return HB_ERR_NOT_FOUND;  // not a program this host can run
+  }
   int pidfd = pid > 0 ? pidfd_open(pid) : -1;
   if (pidfd < 0) {
     if (pid > 0) {

@@ -109,6 +109,10 @@ TEST_F(HostedTest, MissingImageIsNotFound) {
   chmod(plain.c_str(), 0644);
   EXPECT_EQ(machine().start(plain, {}).status, HB_ERR_NOT_FOUND);
   EXPECT_EQ(machine().start("/", {}).status, HB_ERR_NOT_FOUND) << "a directory";
+  // Executable bits but no program inside: the exec fails, and nothing was started.
+  std::ofstream(plain, std::ios::trunc) << "not a program\n";
+  chmod(plain.c_str(), 0755);
+  EXPECT_EQ(machine().start(plain, {}).status, HB_ERR_NOT_FOUND) << "exec of a text file";
   unlink(plain.c_str());
 }
 

@@ -22,6 +22,7 @@
 #include <harbor/sys.h>
 
 #include <signal.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -303,7 +304,15 @@ int main() {
     return 0;
   }
   if (mode == "crash") {
-    signal(SIGSEGV, SIG_DFL);  // a sanitizer's handler would turn the fault into exit(1)
+    // A sanitizer's SIGSEGV handler would turn the fault into an exit code, and sanitizers
+    // intercept signal()/sigaction(): restore the default with the raw system call.
+    struct {
+      void* handler;
+      unsigned long flags;
+      void* restorer;
+      unsigned long mask;
+    } default_action{};  // SIG_DFL, in the kernel's layout
+    syscall(SYS_rt_sigaction, SIGSEGV, &default_action, nullptr, sizeof(unsigned long));
     int* volatile nowhere = nullptr;
     *nowhere = 1;
     return 0;
