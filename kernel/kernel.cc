@@ -12,7 +12,10 @@
 
 namespace kernel {
 
-Kernel::Kernel(const KernelConfig& config) : m_config(config) {}
+Kernel::Kernel(const KernelConfig& config) : m_config(config) {
+  m_caches.set_enabled(config.per_core_caches);
+  m_caches.set_trace(&m_trace);
+}
 
 Kernel::~Kernel() {
   // No one else may use the kernel now (the arch has stopped serving tasks), so no lock.

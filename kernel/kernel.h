@@ -15,6 +15,7 @@
 #include <harbor/abi/syscalls.h>
 #include <harbor/sys.h>
 #include <kernel/deadline_heap.h>
+#include <kernel/kmem_cache.h>
 #include <kernel/lib/result.h>
 #include <kernel/message.h>
 #include <kernel/quota.h>
@@ -31,6 +32,9 @@ constexpr int64_t kBlocked = INT64_MIN;
 struct KernelConfig {
   QuotaLimits quota{};          // every task's limits
   uint32_t inbox_capacity{64};  // HB_INBOX is a bounded port of this capacity
+  // Message buffers through per-core caches (kernel/kmem_cache.h). Off by default so that
+  // unit tests see every buffer come and go on the arch heap; harbor-emu turns it on.
+  bool per_core_caches{false};
 };
 
 struct KernelStats {
@@ -90,6 +94,7 @@ class Kernel {
   }
 
   Trace& trace() { return m_trace; }
+  KmemCache& caches() { return m_caches; }
   KernelStats& stats() { return m_stats; }
   uint64_t next_koid() { return ++m_koids; }
 
@@ -130,6 +135,7 @@ class Kernel {
   hb_task_id_t m_last_task_id{0};
   DeadlineHeap m_deadlines;
   Trace m_trace;
+  KmemCache m_caches;
   KernelStats m_stats;
   uint64_t m_koids{0};
   IntrusiveList<Message, &Message::m_queue_node> m_discarded;

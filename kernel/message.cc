@@ -6,14 +6,15 @@
 
 namespace kernel {
 
-Message::Message(Task& sender, uint32_t len) : m_charged(sender), m_sender_id(sender.id()), m_len(len) {
+Message::Message(Task& sender, uint32_t len)
+    : m_charged(sender), m_sender_id(sender.id()), m_len(len) {
   sender.retain();
 }
 
 Result<Message*> Message::try_create(Task& sender, uint32_t len) {
   uint64_t charge = message_charge(len);
   TRY(sender.quota().charge_bytes(charge));
-  void* memory = alloc_bytes(charge);
+  void* memory = sender.kernel().caches().alloc(charge);  // per-core cache (kmem_cache.h)
   if (!memory) {
     sender.quota().release_bytes(charge);
     return Error::NoMemory;
@@ -31,7 +32,7 @@ void Message::destroy(Message* message) {
   Task& charged = message->m_charged;
   uint64_t charge = message_charge(message->m_len);
   message->~Message();
-  free_bytes(message, charge);
+  charged.kernel().caches().free(message, charge);
   charged.quota().release_bytes(charge);
   charged.release();
 }

@@ -79,6 +79,7 @@ class Task {
   ~Task();
 
   hb_task_id_t id() const { return m_id; }
+  Kernel& kernel() const { return m_kernel; }
   hb_task_id_t parent() const { return m_parent; }
   TaskState state() const { return m_state; }
   bool alive() const { return m_state != TaskState::Zombie; }
