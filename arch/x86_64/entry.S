@@ -1,0 +1,153 @@
+// arch/x86_64/entry.S - every way into the kernel and the two ways out.
+//
+// The kernel keeps no kernel stack per task (docs/design.md section 3): a task's registers
+// are saved in its own arch::TaskContext (x86.h), whose first member is the TrapFrame, and
+// kernel C++ always runs on the one kernel stack from its top. So:
+//  - `syscall` (x86_syscall_entry): build the TrapFrame in the current task's context
+//    (x86_syscall_frame_top = the frame's end), then call x86_syscall(frame) on the kernel
+//    stack. It never returns: it leaves through x86_sysret_to or x86_iret_to, for this task
+//    or another (a context switch is "return to a different frame", nothing more).
+//  - an interrupt or exception in ring 3: the CPU pushes SS..RIP at TSS.rsp0, which is the
+//    end of the current task's frame too (sched.cc sets it), the stub pushes the rest and
+//    calls x86_trap_user(frame) on the kernel stack; it never returns either.
+//  - an interrupt or exception in ring 0 (the idle loop, or a kernel bug): the frame is on
+//    the kernel stack; x86_trap_kernel handles it (or panics) and we iretq back.
+// Interrupts are off in the kernel: SFMASK clears IF on `syscall`, IDT entries are
+// interrupt gates. Only the idle loop enables them (sched.cc).
+.intel_syntax noprefix
+
+#define FRAME_VECTOR 120 /* offsetof(TrapFrame, vector) */
+#define FRAME_CS 144
+
+.section .data
+.balign 8
+.global x86_syscall_frame_top
+x86_syscall_frame_top: .quad 0
+user_rsp_scratch: .quad 0
+
+.section .text
+
+.macro PUSH_GPRS
+  push rax
+  push rbx
+  push rcx
+  push rdx
+  push rsi
+  push rdi
+  push rbp
+  push r8
+  push r9
+  push r10
+  push r11
+  push r12
+  push r13
+  push r14
+  push r15
+.endm
+
+.macro POP_GPRS
+  pop r15
+  pop r14
+  pop r13
+  pop r12
+  pop r11
+  pop r10
+  pop r9
+  pop r8
+  pop rbp
+  pop rdi
+  pop rsi
+  pop rdx
+  pop rcx
+  pop rbx
+  pop rax
+.endm
+
+// DOC: x86-syscall-entry
+// `syscall`: RCX = user RIP, R11 = user RFLAGS, RSP still the user's. Number in RAX,
+// arguments in RDI RSI RDX R10 R8 R9 (userland/runtime/x86_64/syscall.cc).
+.global x86_syscall_entry
+x86_syscall_entry:
+  mov [rip + user_rsp_scratch], rsp
+  mov rsp, [rip + x86_syscall_frame_top]
+  push 0x1b                          // ss: user data
+  push qword ptr [rip + user_rsp_scratch]  // rsp
+  push r11                           // rflags
+  push 0x23                          // cs: user code
+  push rcx                           // rip
+  push 0                             // error
+  push 0x100                         // vector: x86::kSyscallVector
+  PUSH_GPRS
+  mov rdi, rsp
+  mov rsp, [rip + x86_kernel_stack_top]
+  cld
+  call x86_syscall                   // [[noreturn]]
+  ud2
+
+// Interrupt and exception stubs: vectors 0..47. Those where the CPU pushes an error code
+// (8, 10-14, 17, 21, 29, 30) do not push the dummy one.
+.macro ISR n
+isr_\n:
+  .if (\n == 8) || (\n >= 10 && \n <= 14) || (\n == 17) || (\n == 21) || (\n == 29) || (\n == 30)
+  .else
+  push 0
+  .endif
+  push \n
+  jmp isr_common
+.endm
+
+.altmacro
+.set i, 0
+.rept 48
+  ISR %i
+  .set i, i + 1
+.endr
+
+isr_common:
+  PUSH_GPRS
+  mov rdi, rsp
+  cld
+  test qword ptr [rsp + FRAME_CS], 3
+  jz 1f
+  mov rsp, [rip + x86_kernel_stack_top]  // from ring 3: the frame is in the task context
+  call x86_trap_user                     // [[noreturn]]
+  ud2
+1:
+  call x86_trap_kernel                   // from ring 0: handle it here and go back
+  POP_GPRS
+  add rsp, 16
+  iretq
+
+.macro ISR_ADDR n
+  .quad isr_\n
+.endm
+.section .rodata
+.balign 8
+.global x86_isr_table
+x86_isr_table:
+.set i, 0
+.rept 48
+  ISR_ADDR %i
+  .set i, i + 1
+.endr
+
+.section .text
+// [[noreturn]] x86_iret_to(TrapFrame*): restore every register, iretq (any frame).
+.global x86_iret_to
+x86_iret_to:
+  mov rsp, rdi
+  POP_GPRS
+  add rsp, 16
+  iretq
+
+// DOC: x86-sysret
+// [[noreturn]] x86_sysret_to(TrapFrame*): the fast way back for a frame made by `syscall`:
+// RCX and R11 are the syscall's clobbers, so they carry RIP and RFLAGS back.
+.global x86_sysret_to
+x86_sysret_to:
+  mov rsp, rdi
+  POP_GPRS
+  mov rcx, [rsp + 16]                // rip
+  mov r11, [rsp + 32]                // rflags
+  mov rsp, [rsp + 40]                // user rsp
+  sysretq

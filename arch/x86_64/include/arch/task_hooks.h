@@ -1,0 +1,43 @@
+// arch/task_hooks.h - how the portable kernel drives the machine's tasks.
+//
+// The kernel is a state machine: a syscall either completes at once (its return value goes
+// back to the task the ordinary way) or the task blocks. A blocked task stays stopped until
+// the kernel completes its syscall on its behalf and calls task_resume(). All hooks are
+// called with the kernel lock held.
+#pragma once
+
+#include <cstdint>
+
+namespace kernel {
+class Task;
+}
+
+namespace arch {
+
+struct TaskContext;  // the arch's own per-task state (process, address space, channel, ...)
+
+// Copy between kernel memory and the user memory of `ctx`. A range the task does not own
+// returns HB_ERR_FAULT and copies nothing that matters; otherwise HB_OK.
+int32_t copy_from_user(TaskContext* ctx, void* dst, uint64_t user_src, uint64_t len);
+int32_t copy_to_user(TaskContext* ctx, uint64_t user_dst, const void* src, uint64_t len);
+
+// The blocked syscall of `ctx` has completed with `result` (>= 0 success, < 0 HB_ERR_*).
+void task_resume(TaskContext* ctx, int64_t result);
+
+// Start program `image` for the new kernel task `task`. task->core() is the requested
+// emulated core, or UINT32_MAX for "the arch picks" (then the arch calls task->set_core()). HB_OK and *ctx_out, or
+// HB_ERR_NOT_FOUND when the image does not exist (nothing is started then).
+int32_t task_start(kernel::Task* task, const char* image, TaskContext** ctx_out);
+
+// The kernel has forgotten the task (it exited, or was killed): stop it if it still runs and
+// free `ctx`. Called exactly once for every task that had a context, after its exit code
+// is set and while the kernel::Task is still valid (the arch may read task->exit_code()).
+// It may be called from inside kernel.syscall() of that very task (HB_SYS_TASK_EXIT), whose
+// return value the arch must then ignore. The kernel never touches `ctx` afterwards.
+void task_stop(TaskContext* ctx);
+
+// The earliest deadline of any blocked task is now `deadline_ns` (UINT64_MAX: none).
+// The arch calls Kernel::expire_deadlines() once the clock reaches it.
+void timer_set(uint64_t deadline_ns);
+
+}  // namespace arch

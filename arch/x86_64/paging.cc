@@ -1,0 +1,154 @@
+// arch/x86_64/paging.cc - one address space per task, and the user-copy functions.
+//
+// Every task has its own PML4 and PDPT. Entry 0 of the PDPT points at the kernel's page
+// directory (boot.S: the first 1 GiB identity-mapped with 2 MiB pages) *without* the user
+// bit, so the kernel is mapped in every address space and ring 3 can touch none of it.
+// Entries 1..511 are the task's own: user space is [1 GiB, 512 GiB).
+//
+//   task PML4 [0] --U--> task PDPT [0] --(supervisor)--> kernel PD (shared, 2 MiB pages)
+//                                  [1..511] --U--> PD --U--> PT --U(/W)(/NX)--> user pages
+//
+// copy_from_user / copy_to_user walk the *target* task's tables, page by page, and copy
+// through the identity map: they work for any task, whichever address space is loaded,
+// which is how the kernel completes a blocked task's syscall on its behalf (design.md 3).
+#include <arch/task_hooks.h>
+#include <harbor/sys.h>
+
+#include <cstring>
+
+#include "x86.h"
+
+extern "C" uint64_t boot_pml4[512];
+extern "C" uint64_t boot_pd[512];
+
+namespace x86 {
+
+namespace {
+
+constexpr uint64_t kAddressMask = 0x000ffffffffff000ull;
+constexpr uint64_t kTableFlags = kPagePresent | kPageWrite | kPageUser;
+
+uint64_t* table(uint64_t physical) { return reinterpret_cast<uint64_t*>(physical & kAddressMask); }
+
+// The entry for `va` one level down, making the table when `create`.
+uint64_t* next_level(uint64_t* entry, bool create) {
+  if (!(*entry & kPagePresent)) {
+    if (!create) return nullptr;
+    uint64_t page = page_alloc();
+    if (!page) return nullptr;
+    *entry = page | kTableFlags;
+  }
+  return table(*entry);
+}
+
+uint64_t* pte(uint64_t pml4, uint64_t va, bool create) {
+  uint64_t* pdpt = next_level(&table(pml4)[(va >> 39) & 511], create);
+  if (!pdpt) return nullptr;
+  uint64_t* pd = next_level(&pdpt[(va >> 30) & 511], create);
+  if (!pd) return nullptr;
+  uint64_t* pt = next_level(&pd[(va >> 21) & 511], create);
+  if (!pt) return nullptr;
+  return &pt[(va >> 12) & 511];
+}
+
+}  // namespace
+
+uint64_t kernel_pml4() { return reinterpret_cast<uint64_t>(boot_pml4); }
+
+uint64_t space_create() {
+  uint64_t pml4 = page_alloc();
+  uint64_t pdpt = page_alloc();
+  if (!pml4 || !pdpt) {
+    if (pml4) page_free(pml4);
+    if (pdpt) page_free(pdpt);
+    return 0;
+  }
+  table(pml4)[0] = pdpt | kTableFlags;
+  table(pdpt)[0] = reinterpret_cast<uint64_t>(boot_pd) | kPagePresent | kPageWrite;  // no U
+  return pml4;
+}
+
+void space_destroy(uint64_t pml4) {
+  uint64_t* pdpt = table(table(pml4)[0]);
+  for (int i = 1; i < 512; ++i) {  // entry 0 is the kernel's: shared, never freed
+    if (!(pdpt[i] & kPagePresent)) continue;
+    uint64_t* pd = table(pdpt[i]);
+    for (int j = 0; j < 512; ++j) {
+      if (!(pd[j] & kPagePresent)) continue;
+      uint64_t* pt = table(pd[j]);
+      for (int k = 0; k < 512; ++k)
+        if ((pt[k] & kPagePresent) && !(pt[k] & kPageShared)) page_free(pt[k] & kAddressMask);
+      page_free(pd[j] & kAddressMask);
+    }
+    page_free(pdpt[i] & kAddressMask);
+  }
+  page_free(table(pml4)[0] & kAddressMask);
+  page_free(pml4);
+}
+
+bool space_map(uint64_t pml4, uint64_t va, uint64_t page, uint64_t flags) {
+  if (va < kUserBase || va >= kUserEnd) return false;
+  uint64_t* entry = pte(pml4, va, true);
+  if (!entry) return false;
+  *entry = page | flags | kPagePresent | kPageUser;
+  return true;
+}
+
+void space_unmap(uint64_t pml4, uint64_t va) {
+  uint64_t* entry = pte(pml4, va, false);
+  if (!entry) return;
+  *entry = 0;
+  if (read_cr3() == pml4) __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
+}
+
+// DOC: x86-user-page-check
+uint64_t space_lookup(uint64_t pml4, uint64_t va, bool write) {
+  if (va < kUserBase || va >= kUserEnd) return 0;  // the kernel's, or not canonical
+  uint64_t* entry = pte(pml4, va, false);
+  if (!entry) return 0;
+  uint64_t need = kPagePresent | kPageUser | (write ? kPageWrite : 0);
+  if ((*entry & need) != need) return 0;
+  return (*entry & kAddressMask) | (va & 4095);
+}
+
+}  // namespace x86
+
+namespace arch {
+
+namespace {
+
+// Calls fn(kernel_pointer, chunk) for each page of [user, user + len), after checking all of
+// them first, so a fault copies nothing.
+template <typename Fn>
+int32_t each_user_page(TaskContext* ctx, uint64_t user, uint64_t len, bool write, Fn&& fn) {
+  if (!ctx || user + len < user) return HB_ERR_FAULT;
+  for (uint64_t at = user & ~4095ull; at < user + len; at += 4096)
+    if (!x86::space_lookup(ctx->pml4, at, write)) return HB_ERR_FAULT;
+  uint64_t done = 0;
+  while (done < len) {
+    uint64_t address = user + done;
+    uint64_t chunk = 4096 - (address & 4095);
+    if (chunk > len - done) chunk = len - done;
+    fn(reinterpret_cast<uint8_t*>(x86::space_lookup(ctx->pml4, address, write)), done, chunk);
+    done += chunk;
+  }
+  return HB_OK;
+}
+
+}  // namespace
+
+int32_t copy_from_user(TaskContext* ctx, void* dst, uint64_t user_src, uint64_t len) {
+  auto* out = static_cast<uint8_t*>(dst);
+  return each_user_page(ctx, user_src, len, false, [&](uint8_t* page, uint64_t done, uint64_t n) {
+    std::memcpy(out + done, page, n);
+  });
+}
+
+int32_t copy_to_user(TaskContext* ctx, uint64_t user_dst, const void* src, uint64_t len) {
+  auto* in = static_cast<const uint8_t*>(src);
+  return each_user_page(ctx, user_dst, len, true, [&](uint8_t* page, uint64_t done, uint64_t n) {
+    std::memcpy(page, in + done, n);
+  });
+}
+
+}  // namespace arch

@@ -1,0 +1,103 @@
+// arch/x86_64/timer.cc - time: the PIT interrupts 1000 times a second (IRQ 0, vector 32),
+// the TSC (calibrated against the PIT at boot) is the clock.
+//
+// Each tick: (1) if the kernel's earliest deadline (arch::timer_set) has passed, call
+// Kernel::expire_deadlines, which resumes the tasks whose timeouts ran out; (2) if the tick
+// interrupted a task that has used its time slice while another is ready, preempt it
+// (round robin, sched.cc).
+#include <arch/clock.h>
+#include <arch/cpu.h>
+#include <arch/task_hooks.h>
+
+#include "x86.h"
+
+namespace x86 {
+
+namespace {
+
+constexpr uint32_t kPitHz = 1193182;
+constexpr uint32_t kTickHz = 1000;
+constexpr uint32_t kDivisor = (kPitHz + kTickHz / 2) / kTickHz;  // 1193
+constexpr uint32_t kSliceTicks = 10;                               // 10 ms time slice
+
+volatile uint64_t g_ticks = 0;
+uint64_t g_tsc_base = 0;
+uint64_t g_ns_per_tsc_q32 = 0;  // nanoseconds per TSC tick, 32.32 fixed point
+uint64_t g_deadline = UINT64_MAX;
+uint32_t g_slice_used = 0;
+
+void pic_init() {
+  // Remap the two 8259s to vectors 32..47 (away from the CPU's exceptions), mask all but IRQ 0.
+  outb(0x20, 0x11);
+  outb(0xA0, 0x11);
+  outb(0x21, 32);
+  outb(0xA1, 40);
+  outb(0x21, 4);
+  outb(0xA1, 2);
+  outb(0x21, 1);
+  outb(0xA1, 1);
+  outb(0x21, 0xFE);
+  outb(0xA1, 0xFF);
+}
+
+}  // namespace
+
+void timer_init() {
+  pic_init();
+  outb(0x43, 0x34);  // channel 0, lobyte/hibyte, mode 2 (rate generator)
+  outb(0x40, kDivisor & 0xff);
+  outb(0x40, kDivisor >> 8);
+  // Calibrate the TSC: count its ticks over 20 PIT periods (interrupts on, only here).
+  __asm__ volatile("sti");
+  uint64_t start = g_ticks;
+  while (g_ticks == start) __asm__ volatile("hlt");
+  uint64_t tsc0 = rdtsc();
+  start = g_ticks;
+  while (g_ticks < start + 20) __asm__ volatile("hlt");
+  uint64_t tsc1 = rdtsc();
+  __asm__ volatile("cli");
+  uint64_t elapsed_ns = 20ull * kDivisor * 1000000000ull / kPitHz;
+  g_ns_per_tsc_q32 = (elapsed_ns << 32) / (tsc1 - tsc0);
+  g_tsc_base = tsc0;
+  print("harbor: timer: PIT ");
+  print_dec(kTickHz);
+  print(" Hz, TSC ");
+  print_dec(static_cast<int64_t>((tsc1 - tsc0) / (elapsed_ns / 1000)));
+  print(" MHz\n");
+}
+
+void timer_tick(bool from_user) {
+  g_ticks = g_ticks + 1;
+  outb(0x20, 0x20);  // end of interrupt
+  if (g_ns_per_tsc_q32 == 0) return;  // still calibrating
+  uint64_t now = arch::clock_ns();
+  if (now >= g_deadline) {
+    kernel::Kernel& k = the_kernel();
+    k.lock().lock();
+    k.expire_deadlines(now);  // calls arch::timer_set with the next deadline
+    k.lock().unlock();
+  }
+  if (!from_user) return;
+  if (++g_slice_used >= kSliceTicks && preempt_pending()) {
+    g_slice_used = 0;
+    make_ready(current());  // DOC: x86-preempt: to the back of the run queue
+    run_next();
+  }
+}
+
+void timer_new_slice() { g_slice_used = 0; }
+
+}  // namespace x86
+
+namespace arch {
+
+uint64_t clock_ns() {
+  uint64_t delta = x86::rdtsc() - x86::g_tsc_base;
+  return static_cast<uint64_t>((static_cast<unsigned __int128>(delta) * x86::g_ns_per_tsc_q32) >> 32);
+}
+
+uint32_t current_core() { return 0; }
+
+void timer_set(uint64_t deadline_ns) { x86::g_deadline = deadline_ns; }
+
+}  // namespace arch

@@ -1,0 +1,134 @@
+// arch/x86_64/trap.cc - what happens after entry.S: a syscall, an interrupt, an exception.
+//
+// Every function here that came from ring 3 ends by returning to *some* task's frame
+// (enter_user) or running the next one (run_next): the kernel stack is never unwound, it is
+// simply reused from its top at the next entry.
+#include <arch/panic.h>
+#include <harbor/abi/syscalls.h>
+
+#include "x86.h"
+
+namespace x86 {
+
+namespace {
+
+const char* const kExceptionNames[32] = {
+    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
+    "#BR bound range", "#UD invalid opcode", "#NM no FPU", "#DF double fault",
+    "coprocessor overrun", "#TS invalid TSS", "#NP segment not present", "#SS stack fault",
+    "#GP general protection", "#PF page fault", "reserved 15", "#MF x87 error",
+    "#AC alignment check", "#MC machine check", "#XM SIMD error", "#VE virtualization",
+    "#CP control protection", "reserved 22", "reserved 23", "reserved 24", "reserved 25",
+    "reserved 26", "reserved 27", "#HV", "#VC", "#SX security", "reserved 31"};
+
+void dump(const TrapFrame& f) {
+  print("  rip=");
+  print_hex(f.rip);
+  print(" rsp=");
+  print_hex(f.rsp);
+  print(" error=");
+  print_hex(f.error);
+  if (f.vector == 14) {
+    print(" address=");
+    print_hex(read_cr2());
+  }
+  print("\n  rax=");
+  print_hex(f.rax);
+  print(" rbx=");
+  print_hex(f.rbx);
+  print(" rcx=");
+  print_hex(f.rcx);
+  print(" rdx=");
+  print_hex(f.rdx);
+  print("\n  rsi=");
+  print_hex(f.rsi);
+  print(" rdi=");
+  print_hex(f.rdi);
+  print(" rbp=");
+  print_hex(f.rbp);
+  print(" rflags=");
+  print_hex(f.rflags);
+  print("\n");
+}
+
+void irq_done(uint64_t vector) {
+  if (vector == 39 || vector == 47) return;  // spurious IRQ 7 / 15: no EOI
+  if (vector >= 40) outb(0xA0, 0x20);
+  outb(0x20, 0x20);
+}
+
+}  // namespace
+
+// The exit code of a task killed by CPU exception `vector`: -1000 - vector (a page fault is
+// -1014), negative as SPEC 3 asks, and readable.
+constexpr int32_t kFaultExitBase = -1000;
+
+}  // namespace x86
+
+using namespace x86;
+
+// DOC: x86-syscall-dispatch
+extern "C" [[noreturn]] void x86_syscall(TrapFrame* f) {
+  arch::TaskContext* task = current();
+  uint64_t args[6] = {f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9};
+  uint32_t number = f->rax > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(f->rax);
+  task->in_syscall = true;
+  task->resumed = false;
+  kernel::Kernel& k = the_kernel();
+  k.lock().lock();
+  int64_t result = k.syscall(*task->task, number, args);
+  k.lock().unlock();
+  if (!current()) run_next();  // it exited: arch::task_stop has freed `task`
+  task->in_syscall = false;
+  if (result != kernel::kBlocked) {
+    f->rax = static_cast<uint64_t>(result);
+    if (number == HB_SYS_YIELD) {
+      make_ready(task);  // to the back of the queue
+      run_next();
+    }
+    enter_user(task);
+  }
+  if (task->resumed) enter_user(task);  // completed while we were still inside the kernel
+  task->state = RunState::Blocked;      // DOC: x86-block: run someone else
+  run_next();
+}
+
+extern "C" [[noreturn]] void x86_trap_user(TrapFrame* f) {
+  if (f->vector == 32) {
+    timer_tick(true);  // may preempt (never returns then)
+    enter_user(current());
+  }
+  if (f->vector >= 32) {
+    irq_done(f->vector);
+    enter_user(current());
+  }
+  // DOC: x86-fault-kills-task
+  // A CPU exception in ring 3: the task is killed, the kernel goes on.
+  kernel::Task* task = current()->task;
+  print("harbor: task ");
+  print_dec(static_cast<int64_t>(task->id()));
+  print(" (");
+  print(task->name());
+  print(") killed by ");
+  print(kExceptionNames[f->vector]);
+  print("\n");
+  dump(*f);
+  kill_current(kFaultExitBase - static_cast<int32_t>(f->vector));
+  run_next();
+}
+
+extern "C" void x86_trap_kernel(TrapFrame* f) {
+  if (f->vector == 32) {
+    timer_tick(false);
+    return;
+  }
+  if (f->vector >= 32) {
+    irq_done(f->vector);
+    return;
+  }
+  print("\nharbor: exception in the kernel: ");
+  print(kExceptionNames[f->vector]);
+  print("\n");
+  dump(*f);
+  arch::panic("CPU exception in ring 0");
+}
