@@ -80,7 +80,8 @@ void timer_tick(bool from_user) {
   if (!from_user) return;
   if (++g_slice_used >= kSliceTicks && preempt_pending()) {
     g_slice_used = 0;
-    make_ready(current());  // DOC: x86-preempt: to the back of the run queue
+    // DOC: x86-preempt
+    make_ready(current());  // to the back of the run queue
     run_next();
   }
 }

@@ -89,7 +89,8 @@ extern "C" [[noreturn]] void x86_syscall(TrapFrame* f) {
     enter_user(task);
   }
   if (task->resumed) enter_user(task);  // completed while we were still inside the kernel
-  task->state = RunState::Blocked;      // DOC: x86-block: run someone else
+  // DOC: x86-block
+  task->state = RunState::Blocked;  // until arch::task_resume; run someone else
   run_next();
 }
 
