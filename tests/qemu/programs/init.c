@@ -8,7 +8,8 @@
 #include "check.h"
 
 static const char *const kAll[] = {"rendezvous", "bounded_queue", "timeouts", "owner_death",
-                                   "call_reply", "fault", "bad_pointer", "preempt", 0};
+                                   "call_reply", "fault", "bad_pointer", "preempt",
+                                   "region", 0};
 
 static int run(const char *name) {
   hb_task_id_t id = 0;
