@@ -1,0 +1,36 @@
+// tests/bench/harbor_ipc.h - Harbor hosted measurements: a fresh hosted::Machine per batch
+// (the kernel in this process, each task a real process running programs/bench_task), the
+// tasks wired by one port made with Machine::make_port, the measuring task reporting its own
+// elapsed time on the console (bench_task.cc). The caller sets the placement (PinScope)
+// before calling: the machine's threads and task processes inherit it.
+#pragma once
+
+#include <cstdint>
+
+#include "common.h"
+
+namespace bench {
+
+// How long every Harbor call in a task may block (0 = HB_FOREVER). A finite timeout puts
+// the blocked task on the kernel's deadline heap; harbor_bench measures both.
+struct HarborOptions {
+  uint64_t call_timeout_ns{10 * kSecondNs};
+};
+
+// n hb_call round trips of `size` bytes each way (request and answer), client to a server
+// looping on hb_reply_recv, through a rendezvous port.
+Batch harbor_round_trips(uint32_t size, uint64_t n, const HarborOptions& options = {});
+
+// n one-way messages of `size` bytes through a bounded port of `capacity` messages, the
+// last one HB_SEND_SYNC (so the time ends when the receiver has taken them all).
+Batch harbor_stream(uint32_t size, uint64_t n, uint32_t capacity,
+                    const HarborOptions& options = {});
+
+// n transfers of `total` bytes from one task's buffer to another's, as kBulkChunk messages
+// through a bounded port (the kernel-buffered path of issue 5).
+Batch harbor_bulk(uint64_t total, uint64_t n, const HarborOptions& options = {});
+
+// n hb_task_self calls: one trap through the syscall channel and back, nothing else.
+Batch harbor_null_syscalls(uint64_t n);
+
+}  // namespace bench
