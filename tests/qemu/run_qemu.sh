@@ -10,7 +10,8 @@
 #            124 = the time limit (HARBOR_QEMU_TIMEOUT, default 60 s) passed    -> FAIL (1)
 # qemu-system-x86_64 missing: prints SKIPPED and exits 77 (ctest SKIP_RETURN_CODE).
 #
-# Environment: HARBOR_QEMU (the QEMU binary), HARBOR_QEMU_SMP (default 1),
+# Environment: HARBOR_QEMU (the QEMU binary), HARBOR_QEMU_SMP (default 1), HARBOR_QEMU_ARGS
+# (more QEMU arguments, e.g. -icount shift=0,align=off,sleep=off),
 # HARBOR_QEMU_TIMEOUT (seconds), HARBOR_QEMU_ACCEL (default tcg; kvm is opt-in: the nested
 # KVM on these machines is slower than TCG and mis-handles `syscall`).
 set -u
@@ -30,6 +31,8 @@ accel=${HARBOR_QEMU_ACCEL:-tcg}
 cmd=(timeout --kill-after=5 "$timeout_s" "$qemu" -accel "$accel" -nographic -no-reboot
      -monitor none -serial "file:$log" -device isa-debug-exit,iobase=0xf4,iosize=0x04
      -m 128M -smp "$smp" -kernel "$kernel")
+# shellcheck disable=SC2206 # HARBOR_QEMU_ARGS: extra QEMU words, split on spaces
+[[ -n ${HARBOR_QEMU_ARGS:-} ]] && cmd+=(${HARBOR_QEMU_ARGS})
 [[ $# -gt 0 ]] && cmd+=(-append "$*")
 "${cmd[@]}" </dev/null >"$log.qemu" 2>&1
 rc=$?
@@ -42,6 +45,7 @@ case $rc in
   *) verdict="FAIL (QEMU exit code $rc)" ;;
 esac
 echo "qemu ${*:-all scenarios} (smp $smp): $verdict"
+grep -a '^ipc_bench:' "$log" | tr -d '\r'
 if [[ $verdict != PASS ]]; then
   echo "---- serial console ($log) ----"
   tr -d '\r' <"$log"
