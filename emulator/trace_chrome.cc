@@ -137,7 +137,9 @@ json trace_to_chrome_json(std::span<const kernel::TraceRecord> records,
                             {"ts", first_seen[r.message]}, {"pid", kPid}, {"tid", r.task}});
         break;
       case TraceKind::Receive:
-        events.push_back(instant("receive msg " + std::to_string(r.message), "ipc", ts, r.task,
+        events.push_back(instant(r.message != 0 ? "receive msg " + std::to_string(r.message)
+                                                : std::string("receive reply"),
+                                 "ipc", ts, r.task,
                                  {{"from", names.task(r.peer)}, {"bytes", r.value},
                                   {"port", names.object(r.object != 0 ? r.object
                                                                       : port_of[r.message])},

@@ -41,6 +41,9 @@ std::string relative_time(uint64_t time, uint64_t base);  // "+12.345us"
 
 // Records as drained come oldest-first per core; this puts them in global (sequence) order.
 void sort_by_sequence(std::vector<kernel::TraceRecord>& records);
+// Fills in `syscall` where the kernel left it 0 on a Block (the task's wait does not record
+// it): a task blocks in the syscall it entered last. Records must be in sequence order.
+void attribute_syscalls(std::vector<kernel::TraceRecord>& records);
 
 // --- text (trace_text.cc) ---
 // One record, without a trailing newline, e.g.

@@ -69,7 +69,9 @@ void write_trace_mermaid(std::ostream& out, std::span<const kernel::TraceRecord>
     const std::string who = participant(r.task);
     switch (r.kind) {
       case TraceKind::Receive: {
-        std::string label = r.peer == 0 ? "start message" : "msg " + std::to_string(r.message);
+        std::string label = r.peer == 0       ? "start message"
+                            : r.message == 0  ? "reply"  // replies have no message id
+                                              : "msg " + std::to_string(r.message);
         label += " (" + std::to_string(r.value) + " B)";
         uint64_t port = r.object;
         if (auto sent = port_of.find(r.message); port == 0 && sent != port_of.end())

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <map>
 
 namespace emu {
 
@@ -104,6 +105,17 @@ void sort_by_sequence(std::vector<kernel::TraceRecord>& records) {
                    [](const kernel::TraceRecord& a, const kernel::TraceRecord& b) {
                      return a.sequence < b.sequence;
                    });
+}
+
+void attribute_syscalls(std::vector<kernel::TraceRecord>& records) {
+  std::map<hb_task_id_t, uint16_t> current;  // task -> the syscall it entered last
+  for (kernel::TraceRecord& r : records) {
+    if (r.kind == kernel::TraceKind::SyscallEnter) current[r.task] = r.syscall;
+    else if (r.kind == kernel::TraceKind::Block && r.syscall == 0) {
+      auto it = current.find(r.task);
+      if (it != current.end()) r.syscall = it->second;
+    }
+  }
 }
 
 }  // namespace emu

@@ -19,7 +19,8 @@ std::string on_object(const TraceNames& names, uint64_t koid) {
 
 std::string describe(const kernel::TraceRecord& r, const TraceNames& names) {
   using kernel::TraceKind;
-  const std::string msg = "msg " + std::to_string(r.message);
+  // Replies carry no message id (0): they are not sent through a port.
+  const std::string msg = r.message != 0 ? "msg " + std::to_string(r.message) : "a reply";
   switch (r.kind) {
     case TraceKind::SyscallEnter:
       return std::string("syscall ") + syscall_label(r.syscall);

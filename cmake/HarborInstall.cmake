@@ -1,0 +1,43 @@
+# cmake/HarborInstall.cmake - `cmake --install` rules that make find_package(Harbor CONFIG)
+# work for programs outside this tree (SPEC 4: "An out-of-tree user program builds with
+# find_package(Harbor CONFIG) and the Harbor::user target, and runs under harbor-emu").
+#
+#   <prefix>/include/harbor/...                    the ABI and runtime headers
+#   <prefix>/lib/libharbor_user.a                  Harbor::user
+#   <prefix>/lib/cmake/Harbor/HarborConfig.cmake   (+ Version, + Targets)
+#   <prefix>/bin/harbor-emu                        installed by emulator/CMakeLists.txt
+#   <prefix>/libexec/harbor/examples/...           installed by userland/examples/
+#
+# Included from emulator/CMakeLists.txt, after harbor_user exists.
+include(CMakePackageConfigHelpers)
+
+if(NOT TARGET harbor_user OR NOT TARGET harbor_abi)
+  return()
+endif()
+
+set(HARBOR_CMAKE_INSTALL_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/Harbor)
+
+# The targets, as Harbor::user and Harbor::abi (and what harbor_user links publicly).
+set(HARBOR_EXPORTED harbor_user harbor_abi)
+set_target_properties(harbor_user PROPERTIES EXPORT_NAME user)
+set_target_properties(harbor_abi PROPERTIES EXPORT_NAME abi)
+if(TARGET harbor_strerror)
+  set_target_properties(harbor_strerror PROPERTIES EXPORT_NAME strerror)
+  list(APPEND HARBOR_EXPORTED harbor_strerror)
+endif()
+install(TARGETS ${HARBOR_EXPORTED} EXPORT HarborTargets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/userland/include/harbor
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT HarborTargets NAMESPACE Harbor:: DESTINATION ${HARBOR_CMAKE_INSTALL_DIR})
+
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/HarborConfig.cmake.in
+  ${CMAKE_BINARY_DIR}/cmake/HarborConfig.cmake
+  INSTALL_DESTINATION ${HARBOR_CMAKE_INSTALL_DIR}
+  PATH_VARS CMAKE_INSTALL_BINDIR)
+write_basic_package_version_file(${CMAKE_BINARY_DIR}/cmake/HarborConfigVersion.cmake
+  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
+install(FILES ${CMAKE_BINARY_DIR}/cmake/HarborConfig.cmake
+              ${CMAKE_BINARY_DIR}/cmake/HarborConfigVersion.cmake
+  DESTINATION ${HARBOR_CMAKE_INSTALL_DIR})

@@ -1,0 +1,98 @@
+// emulator/commands.cc - `harbor-emu run SCENARIO` and `harbor-emu exec PROGRAM [ARG...]`.
+#include "commands.h"
+
+#include "examples_dir.h"
+#include "exit_codes.h"
+#include "session.h"
+
+#include <unistd.h>
+
+#include <climits>
+#include <iostream>
+
+namespace emu {
+
+int run_file(const EmulatorOptions& options) {
+  ParseResult parsed = load_scenario(options.scenario);
+  if (!parsed.scenario) {
+    for (const ScenarioError& e : parsed.errors) std::cerr << e.str() << '\n';
+    std::cerr << "harbor-emu: " << parsed.errors.size()
+              << (parsed.errors.size() == 1 ? " error" : " errors")
+              << " in the scenario; nothing was started\n";
+    return kExitBadInput;
+  }
+  const Scenario& scenario = *parsed.scenario;
+
+  Session session(options, 0, false, std::cout);
+  std::vector<std::string> paths;
+  std::vector<ScenarioError> errors =
+      prepare(scenario, session.machine().cores(), false, paths);
+  if (!errors.empty()) {
+    for (const ScenarioError& e : errors) std::cerr << e.str() << '\n';
+    std::cerr << "harbor-emu: nothing was started\n";
+    return kExitBadInput;
+  }
+
+  std::ostream& out = session.out();
+  out << "== " << (scenario.title.empty() ? scenario.file : scenario.title) << " ==\n";
+  for (const std::string& line : scenario.narration) out << line << '\n';
+  out << "(" << scenario.tasks.size() << (scenario.tasks.size() == 1 ? " task, " : " tasks, ")
+      << scenario.ports.size() << (scenario.ports.size() == 1 ? " port; " : " ports; ")
+      << session.describe_machine() << ")\n";
+  out.flush();
+
+  session.console().set_indent("  ");
+  RunSettings settings;
+  settings.timeout_ns = options.timeout_ns;
+  ScenarioResult result = run_scenario(session.machine(), session.observer(), session.console(),
+                                       scenario, paths, settings);
+  out << "== result ==\n";
+  write_results(out, result, "  ");
+  if (result.exit_code != kExitPassed) session.explain_failure(result);
+  else out << "passed: every task ended as expected\n";
+  if (!session.finish() && result.exit_code == kExitPassed) return kExitBadInput;
+  return result.exit_code;
+}
+
+int run_exec(const EmulatorOptions& options) {
+  char cwd[PATH_MAX];
+  const std::string base = ::getcwd(cwd, sizeof cwd) ? cwd : ".";
+  ResolvedProgram program = resolve_program(options.program, base);
+  if (!program.path) {
+    std::cerr << "harbor-emu: exec: " << program.error << '\n';
+    return 127;  // as a shell says "command not found"
+  }
+
+  Scenario scenario;
+  scenario.file = "exec";
+  TaskDecl task;
+  task.name = base_name(*program.path);
+  task.program = *program.path;
+  task.args = options.args;
+  task.expect = ExpectKind::Any;
+  task.line = 1;
+  scenario.tasks.push_back(task);
+  scenario.timeout_ns = UINT64_MAX;  // a program runs as long as it runs, unless --timeout
+
+  Session session(options, 0, false, std::cout);
+  RunSettings settings;
+  settings.timeout_ns = options.timeout_ns;
+  settings.wait_for_every_task = false;  // the first task's exit is the end
+  std::vector<std::string> paths{*program.path};
+  // The first task prints as a program would; tasks it spawns are named.
+  session.console().set_bare(1);
+  ScenarioResult result = run_scenario(session.machine(), session.observer(), session.console(),
+                                       scenario, paths, settings);
+  int code = 0;
+  if (result.exit_code == kExitTimedOut || result.exit_code == kExitStartFailed) {
+    session.explain_failure(result);
+    code = result.exit_code;
+  } else {
+    const int32_t exit = result.tasks.front().code;
+    code = exit >= 0 ? (exit & 0xff) : 128 + ((-exit) & 0x7f);
+  }
+  session.finish();
+  return code;
+}
+
+}  // namespace emu

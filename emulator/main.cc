@@ -1,0 +1,22 @@
+// emulator/main.cc - harbor-emu: the Harbor kernel, hosted. See `harbor-emu --help` and
+// docs/emulator.md.
+//
+//   main -> parse_command_line (cli.cc)
+//        -> run_showcase (showcase.cc) | run_file, run_exec (commands.cc)
+//             each: Session (session.cc) = Machine + Console + Observer
+//                   run_scenario (runner.cc), then traces (trace_*.cc) and --stats (stats.cc)
+#include "commands.h"
+#include "options.h"
+#include "showcase.h"
+
+int main(int argc, char** argv) {
+  int exit_code = 0;
+  std::optional<emu::EmulatorOptions> options = emu::parse_command_line(argc, argv, exit_code);
+  if (!options) return exit_code;
+  switch (options->command) {
+    case emu::Command::Run: return emu::run_file(*options);
+    case emu::Command::Exec: return emu::run_exec(*options);
+    case emu::Command::Showcase: break;
+  }
+  return emu::run_showcase(*options);
+}

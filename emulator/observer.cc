@@ -1,0 +1,178 @@
+// emulator/observer.cc - see observer.h.
+#include "observer.h"
+
+#include "examples_dir.h"
+
+#include <kernel/kernel.h>
+#include <kernel/port.h>
+#include <kernel/task.h>
+
+#include <chrono>
+
+namespace emu {
+
+namespace {
+constexpr auto kPollInterval = std::chrono::milliseconds(10);
+}
+
+Observer::Observer(hosted::Machine& machine) : m_machine(machine) {}
+
+Observer::~Observer() { finish(); }
+
+void Observer::start() {
+  m_thread = std::thread([this] {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    while (!m_stop) {
+      m_stop_cv.wait_for(lock, kPollInterval, [this] { return m_stop; });
+      if (m_stop) break;
+      lock.unlock();
+      poll();
+      lock.lock();
+    }
+  });
+}
+
+void Observer::poll() {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  if (m_finished) return;
+  m_machine.drain_trace([this](const kernel::TraceRecord& r) {
+    if (!m_records.empty() && r.sequence < m_records.back().sequence) m_sorted = false;
+    m_records.push_back(r);
+  });
+  m_machine.with_kernel([this](kernel::Kernel& k) { poll_locked_kernel(k); });
+}
+
+// Kernel lock held.
+void Observer::poll_locked_kernel(kernel::Kernel& k) {
+  k.for_each_task([this](kernel::Task& t) {
+    auto [it, added] = m_tasks.emplace(t.id(), &t);
+    if (!added) return;
+    t.retain();  // keep its statistics readable after it is reaped
+    auto named = m_scenario_names.find(t.id());
+    // The kernel names a task after its image path (cut to 31 characters): keep the file.
+    const std::string name = named != m_scenario_names.end() ? named->second : base_name(t.name());
+    m_names.tasks[t.id()] = name;
+    if (t.alive()) {
+      kernel::Port& inbox = t.inbox();
+      if (m_port_seen.emplace(&inbox, true).second) {
+        inbox.retain();
+        m_inboxes[t.id()] = m_ports.size();
+        m_ports.emplace_back(&inbox, "");
+        label_inbox(t.id());
+      }
+    }
+  });
+}
+
+void Observer::label_inbox(hb_task_id_t id) {
+  auto it = m_inboxes.find(id);
+  if (it == m_inboxes.end()) return;
+  auto& [port, label] = m_ports[it->second];
+  label = "inbox of " + m_names.task(id);
+  m_names.objects[port->koid()] = label;
+}
+
+void Observer::name_task(hb_task_id_t id, const std::string& name) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  m_scenario_names[id] = name;
+  m_names.tasks[id] = name;
+  m_machine.with_kernel([&](kernel::Kernel& k) {
+    if (kernel::Task* t = k.find_task(id)) t->set_name(name.c_str());
+    poll_locked_kernel(k);  // retain it and its inbox now: it may be gone by the next poll
+  });
+  label_inbox(id);  // the poller may have seen it first, under the kernel's name
+}
+
+void Observer::name_port(const kernel::Capability& port, const std::string& name) {
+  if (port.empty() || port.object->type() != kernel::ObjectType::Port) return;
+  std::lock_guard<std::mutex> lock(m_mutex);
+  auto* p = static_cast<kernel::Port*>(port.object);
+  const std::string label = "port " + name;
+  m_names.objects[p->koid()] = label;
+  if (!m_port_seen.emplace(p, true).second) return;
+  m_machine.with_kernel([&](kernel::Kernel&) { p->retain(); });
+  m_ports.emplace_back(p, label);
+}
+
+std::vector<kernel::TraceRecord> Observer::records() {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  if (!m_sorted) {
+    sort_by_sequence(m_records);
+    m_sorted = true;
+  }
+  std::vector<kernel::TraceRecord> out = m_records;
+  attribute_syscalls(out);
+  return out;
+}
+
+size_t Observer::record_count() {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_records.size();
+}
+
+TraceNames Observer::names() {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_names;
+}
+
+uint64_t Observer::lost() {
+  uint64_t lost = 0;
+  m_machine.with_kernel([&](kernel::Kernel& k) { lost = k.trace().lost(); });
+  return lost;
+}
+
+void Observer::finish() {
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_finished) return;
+    m_stop = true;
+  }
+  m_stop_cv.notify_all();
+  if (m_thread.joinable()) m_thread.join();
+  poll();
+  std::lock_guard<std::mutex> lock(m_mutex);
+  m_report.cores = m_machine.cores();
+  m_machine.with_kernel([this](kernel::Kernel& k) { read_stats(k); });
+  m_finished = true;
+}
+
+// Kernel lock held: copy the statistics out, then let go of every object we kept alive.
+void Observer::read_stats(kernel::Kernel& k) {
+  for (auto& [id, t] : m_tasks) {
+    TaskStats s;
+    s.id = id;
+    s.parent = t->parent();
+    s.name = m_names.tasks[id];
+    s.core = t->core();
+    s.alive = t->alive();
+    s.exit_code = t->exit_code();
+    s.syscalls = t->stats_syscalls;
+    s.sent = t->stats_sent;
+    s.received = t->stats_received;
+    s.blocks = t->stats_blocks;
+    m_report.tasks.push_back(std::move(s));
+    t->release();
+  }
+  m_tasks.clear();
+  for (auto& [p, label] : m_ports) {
+    PortStats s;
+    s.koid = p->koid();
+    s.label = label;
+    s.mode = p->mode();
+    s.capacity = p->capacity();
+    s.sent = p->stats_sent;
+    s.received = p->stats_received;
+    s.max_depth = p->stats_max_depth;
+    s.queued = p->queued();
+    s.dead = p->is_dead();
+    m_report.ports.push_back(std::move(s));
+    p->release();
+  }
+  m_ports.clear();
+  m_inboxes.clear();
+  // Last: our references no longer count among the kernel's live objects.
+  m_report.kernel = k.stats();
+  m_report.trace_lost = k.trace().lost();
+}
+
+}  // namespace emu

@@ -1,0 +1,79 @@
+// emulator/observer.h - watches a running machine: drains its trace, learns task names, and
+// keeps what --stats reports after the tasks are gone.
+//
+//   Machine --drain_trace (every 10 ms, and at the end)--> records (sorted by sequence)
+//           --with_kernel: for_each_task (same rhythm)-->  names, and a retain() on every
+//                                                          Task and inbox Port it sees
+// Root tasks are reaped the moment they exit, so statistics are read from Task and Port
+// objects the observer keeps alive with a reference (released in finish()). A task that
+// lived less than one poll interval is only in the trace (see /work/notes/emu-needs.md A.1).
+#pragma once
+
+#include "stats.h"
+#include "trace_export.h"
+
+#include <hosted/machine.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace kernel {
+class Port;
+class Task;
+}  // namespace kernel
+
+namespace emu {
+
+class Observer {
+ public:
+  explicit Observer(hosted::Machine& machine);
+  ~Observer();  // finish()es if not done yet
+  Observer(const Observer&) = delete;
+  Observer& operator=(const Observer&) = delete;
+
+  // Starts polling in a thread.
+  void start();
+  // One poll now (drain the trace, learn new tasks). Thread-safe.
+  void poll();
+  // Stops polling, polls once more, reads the statistics, releases every reference.
+  void finish();
+
+  // A scenario task or port: names used in traces, statistics and messages.
+  void name_task(hb_task_id_t id, const std::string& name);
+  void name_port(const kernel::Capability& port, const std::string& name);
+
+  // Records drained so far, in sequence order, and the names to print them with.
+  std::vector<kernel::TraceRecord> records();
+  size_t record_count();
+  TraceNames names();
+  uint64_t lost();
+
+  // After finish(): the statistics.
+  const StatsReport& stats() const { return m_report; }
+
+ private:
+  void poll_locked_kernel(kernel::Kernel& k);
+  void read_stats(kernel::Kernel& k);
+  void label_inbox(hb_task_id_t id);  // m_mutex held
+
+  hosted::Machine& m_machine;
+  std::mutex m_mutex;  // guards everything below
+  std::condition_variable m_stop_cv;
+  bool m_stop{false};
+  bool m_finished{false};
+  std::thread m_thread;
+  std::vector<kernel::TraceRecord> m_records;
+  bool m_sorted{true};
+  TraceNames m_names;
+  std::map<hb_task_id_t, std::string> m_scenario_names;
+  std::map<hb_task_id_t, kernel::Task*> m_tasks;  // retained
+  std::vector<std::pair<kernel::Port*, std::string>> m_ports;  // retained, with labels
+  std::map<kernel::Port*, bool> m_port_seen;
+  std::map<hb_task_id_t, size_t> m_inboxes;  // task -> index in m_ports
+  StatsReport m_report;
+};
+
+}  // namespace emu

@@ -1,0 +1,55 @@
+// emulator/session.h - one harbor-emu run: a machine, its console, its observer, and what
+// is printed after the tasks are done (traces, statistics, failure explanations).
+//
+// Member order is lifetime order: the console outlives the machine (whose tasks may still
+// print while it shuts down), the observer dies first (it holds references into the kernel).
+#pragma once
+
+#include "console.h"
+#include "observer.h"
+#include "options.h"
+#include "runner.h"
+
+#include <hosted/machine.h>
+
+#include <ostream>
+
+namespace emu {
+
+class Session {
+ public:
+  // `default_cores` applies when --cores was not given (0: the host's count);
+  // `force_deterministic`: the showcase always is.
+  Session(const EmulatorOptions& options, uint32_t default_cores, bool force_deterministic,
+          std::ostream& out);
+  ~Session();
+
+  hosted::Machine& machine() { return m_machine; }
+  Console& console() { return m_console; }
+  Observer& observer() { return m_observer; }
+  std::ostream& out() { return m_out; }
+  const EmulatorOptions& options() const { return m_options; }
+
+  // "2 cores, deterministic (seed 0)" / "4 cores, real time".
+  std::string describe_machine();
+
+  // Explains a failed or timed-out run: problems, how to repeat it, the trace tail, a hint.
+  void explain_failure(const ScenarioResult& result);
+
+  // Stops observing and writes the trace (--trace) and the statistics (--stats).
+  // Returns false if the trace file could not be written (reported on stderr).
+  bool finish();
+
+ private:
+  static hosted::MachineOptions machine_options(const EmulatorOptions& options,
+                                                uint32_t default_cores, bool deterministic);
+
+  const EmulatorOptions& m_options;
+  std::ostream& m_out;
+  Console m_console;
+  hosted::Machine m_machine;
+  Observer m_observer;
+  bool m_finished{false};
+};
+
+}  // namespace emu

@@ -1,0 +1,117 @@
+// emulator/stats.cc - see stats.h.
+#include "stats.h"
+
+#include <algorithm>
+#include <cstdarg>
+#include <cstdio>
+#include <map>
+
+namespace emu {
+
+std::vector<CoreStats> core_stats(std::span<const kernel::TraceRecord> records, uint32_t cores) {
+  using kernel::TraceKind;
+  uint32_t count = cores;
+  for (const kernel::TraceRecord& r : records) count = std::max(count, r.core + 1);
+  std::vector<CoreStats> out(count);
+  std::vector<hb_task_id_t> last_task(count, 0);
+  std::vector<bool> seen(count, false);
+  for (uint32_t c = 0; c < count; ++c) out[c].core = c;
+  for (const kernel::TraceRecord& r : records) {
+    CoreStats& s = out[r.core];
+    if (r.task != 0) {  // kernel records (task 0) do not run "on behalf of" anyone
+      if (seen[r.core] && last_task[r.core] != r.task) ++s.switches;
+      seen[r.core] = true;
+      last_task[r.core] = r.task;
+    }
+    switch (r.kind) {
+      case TraceKind::SyscallEnter: ++s.syscalls; break;
+      case TraceKind::Send: ++s.sends; break;
+      case TraceKind::Receive:
+        ++s.receives;
+        s.bytes += static_cast<uint64_t>(r.value);
+        break;
+      case TraceKind::Block: ++s.blocks; break;
+      case TraceKind::Wake: ++s.wakes; break;
+      case TraceKind::CacheHit: ++s.cache_hits; break;
+      case TraceKind::CacheMiss: ++s.cache_misses; break;
+      default: break;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+const char* mode_name(uint32_t mode) {
+  switch (mode) {
+    case HB_PORT_RENDEZVOUS: return "rendezvous";
+    case HB_PORT_BOUNDED: return "bounded";
+    case HB_PORT_UNBOUNDED: return "unbounded";
+    default: return "?";
+  }
+}
+
+std::string line(const char* format, ...) __attribute__((format(printf, 1, 2)));
+std::string line(const char* format, ...) {
+  char buffer[256];
+  va_list args;
+  va_start(args, format);
+  std::vsnprintf(buffer, sizeof buffer, format, args);
+  va_end(args);
+  return std::string(buffer) + "\n";
+}
+
+std::string task_label(const TaskStats& t) {
+  return (t.name.empty() ? std::string("task") : t.name) + "[" + std::to_string(t.id) + "]";
+}
+
+}  // namespace
+
+void write_stats(std::ostream& out, const StatsReport& report,
+                 std::span<const kernel::TraceRecord> records) {
+  using ull = unsigned long long;
+  const kernel::KernelStats& k = report.kernel;
+  out << "== statistics ==\n";
+  out << line("kernel: %llu tasks created (%llu alive), %llu syscalls, %llu messages sent, "
+              "%llu received, %llu bytes copied, %llu blocks, %llu wake-ups, %llu objects alive",
+              (ull)k.tasks_created, (ull)k.tasks_alive, (ull)k.syscalls, (ull)k.messages_sent,
+              (ull)k.messages_received, (ull)k.bytes_copied, (ull)k.blocks, (ull)k.wakeups,
+              (ull)k.objects_alive);
+
+  out << "per core (from the trace):\n";
+  out << line("  %-5s %9s %7s %9s %10s %7s %7s %9s %11s", "core", "syscalls", "sends",
+              "receives", "bytes", "blocks", "wakes", "switches", "cache h/m");
+  for (const CoreStats& c : core_stats(records, report.cores)) {
+    const std::string cache = std::to_string(c.cache_hits) + "/" + std::to_string(c.cache_misses);
+    out << line("  %-5u %9llu %7llu %9llu %10llu %7llu %7llu %9llu %11s", c.core,
+                (ull)c.syscalls, (ull)c.sends, (ull)c.receives, (ull)c.bytes, (ull)c.blocks,
+                (ull)c.wakes, (ull)c.switches, cache.c_str());
+  }
+  if (report.trace_lost > 0)
+    out << line("  (%llu trace records were overwritten before they were read: the counts "
+                "above are low)", (ull)report.trace_lost);
+
+  out << "per task:\n";
+  out << line("  %-18s %6s %5s %9s %6s %9s %7s  %s", "task", "parent", "core", "syscalls",
+              "sent", "received", "blocks", "state");
+  for (const TaskStats& t : report.tasks) {
+    const std::string state = t.alive ? "running" : "exit " + std::to_string(t.exit_code);
+    const std::string core = t.core == UINT32_MAX ? "-" : std::to_string(t.core);
+    out << line("  %-18s %6llu %5s %9llu %6llu %9llu %7llu  %s", task_label(t).c_str(),
+                (ull)t.parent, core.c_str(), (ull)t.syscalls, (ull)t.sent, (ull)t.received,
+                (ull)t.blocks, state.c_str());
+  }
+  if (report.tasks.empty()) out << "  (none seen)\n";
+
+  out << "per port:\n";
+  out << line("  %-26s %-10s %4s %6s %9s %9s %6s  %s", "port", "mode", "cap", "sent",
+              "received", "max depth", "queued", "state");
+  for (const PortStats& p : report.ports) {
+    out << line("  %-26s %-10s %4u %6llu %9llu %9u %6u  %s", p.label.c_str(), mode_name(p.mode),
+                p.capacity, (ull)p.sent, (ull)p.received, p.max_depth, p.queued,
+                p.dead ? "dead" : "open");
+  }
+  if (report.ports.empty()) out << "  (none seen)\n";
+}
+
+}  // namespace emu

@@ -1,0 +1,64 @@
+// emulator/stats.h - what `harbor-emu --stats` prints after a run.
+//
+//   kernel   KernelStats: totals since boot
+//   cores    counted from the trace records each emulated core wrote (syscalls, messages,
+//            blocks, wake-ups, task switches, cache hits/misses)
+//   tasks    Task::stats_* of every task the run saw
+//   ports    Port::stats_* of the scenario's ports and of every task's inbox
+//
+// Formatting is a pure function of the report (tested in tests/emulator/stats_test.cc).
+#pragma once
+
+#include <kernel/kernel.h>
+#include <kernel/trace.h>
+
+#include <cstdint>
+#include <ostream>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace emu {
+
+struct TaskStats {
+  hb_task_id_t id{0};
+  hb_task_id_t parent{0};
+  std::string name;
+  uint32_t core{0};
+  bool alive{false};
+  int32_t exit_code{0};
+  uint64_t syscalls{0}, sent{0}, received{0}, blocks{0};
+};
+
+struct PortStats {
+  uint64_t koid{0};
+  std::string label;  // "port jobs", "inbox of picky[3]"
+  uint32_t mode{0}, capacity{0};
+  uint64_t sent{0}, received{0};
+  uint32_t max_depth{0}, queued{0};
+  bool dead{false};
+};
+
+struct CoreStats {
+  uint32_t core{0};
+  uint64_t syscalls{0}, sends{0}, receives{0}, bytes{0}, blocks{0}, wakes{0};
+  uint64_t switches{0};  // consecutive records of this core about different tasks
+  uint64_t cache_hits{0}, cache_misses{0};
+};
+
+struct StatsReport {
+  kernel::KernelStats kernel{};
+  uint32_t cores{0};
+  std::vector<TaskStats> tasks;  // by id
+  std::vector<PortStats> ports;  // in the order they were first seen
+  uint64_t trace_lost{0};
+};
+
+// Per-core counts from trace records (sequence order). Cores with no records are listed too,
+// up to `cores`.
+std::vector<CoreStats> core_stats(std::span<const kernel::TraceRecord> records, uint32_t cores);
+
+void write_stats(std::ostream& out, const StatsReport& report,
+                 std::span<const kernel::TraceRecord> records);
+
+}  // namespace emu

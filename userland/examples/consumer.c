@@ -1,0 +1,39 @@
+/* consumer - receives jobs from a port until every sender is gone.
+ *
+ *   start message: args  EXPECTED [slow]  (default 6; "slow": dawdle between jobs)
+ *                  handles[0]  the receive right of the jobs port
+ *
+ * Exits 0 when it got exactly EXPECTED jobs before HB_ERR_PEER_CLOSED, 1 otherwise.
+ * "slow" lets the producer run ahead, so the bounded queue fills and the producer blocks.
+ */
+#include "example.h"
+
+#include <string.h>
+
+int main(void) {
+  hb_start_info start = start_or_exit("consumer", 1);
+  hb_handle_t jobs = start.handles[0];
+  long expected = arg_number(&start, 0, 6);
+  int slow = start.argc > 1 && strcmp(start.argv[1], "slow") == 0;
+
+  long got = 0;
+  for (;;) {
+    if (slow) let_others_run(3);
+    char job[64];
+    hb_msg_in in;
+    memset(&in, 0, sizeof in);
+    in.data = job;
+    in.cap = sizeof job - 1;
+    hb_status_t s = hb_recv(jobs, &in, 0, HB_FOREVER);
+    if (s == HB_ERR_PEER_CLOSED) break;  /* queue empty and no sender left: end of work */
+    if (s != HB_OK) {
+      say("recv failed: %s", hb_strerror(s));
+      return 1;
+    }
+    job[in.len] = '\0';
+    ++got;
+    say("got %s", job);
+  }
+  say("the port is closed; got %ld of %ld jobs", got, expected);
+  return got == expected ? 0 : 1;
+}
