@@ -72,6 +72,7 @@ void MachineCore::clean_up(arch::TaskContext* ctx) {
   {
     Locked locked(*this);
     m_live.erase(ctx->id);
+    update_spin_locked();
     auto exit = m_exits.find(ctx->id);
     if (exit != m_exits.end()) exit->second.done = true;
     m_changed.notify_all();

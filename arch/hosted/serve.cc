@@ -20,6 +20,10 @@ void MachineCore::serve_loop(arch::TaskContext* ctx) {
   for (;;) {
     if (ctx->stopping.load(std::memory_order_acquire)) return;
     uint32_t seen = state.load(std::memory_order_acquire);
+    // After an answer the next request often follows at once: spin a little first, if
+    // there are idle cores (update_spin_locked).
+    if (seen == kResponse)
+      seen = spin_while(&channel->state, kResponse, m_spin_ns.load(std::memory_order_relaxed));
     if (seen == kDead) return;  // only the emulator writes Dead after the task is gone
     // (3) A new request, and we are not still answering the previous one (a task that
     // posts a request while blocked is ignored until its blocked call completes).

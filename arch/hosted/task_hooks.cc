@@ -17,6 +17,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -105,6 +106,7 @@ int32_t MachineCore::start_task(kernel::Task* task, const char* image,
 
   m_live[ctx->id] = ctx;
   m_exits[ctx->id] = ExitRecord{};
+  update_spin_locked();
   ctx->server = std::thread([this, ctx] { serve_loop(ctx); });
 
   epoll_event event{};
@@ -114,6 +116,15 @@ int32_t MachineCore::start_task(kernel::Task* task, const char* image,
 
   *ctx_out = ctx;
   return HB_OK;
+}
+
+void MachineCore::update_spin_locked() {
+  static const uint32_t host_cores = std::max(1u, std::thread::hardware_concurrency());
+  uint32_t spin = m_options.spin_ns;
+  if (deterministic() || 2 * m_live.size() > host_cores) spin = 0;
+  m_spin_ns.store(spin, std::memory_order_relaxed);
+  for (auto& [id, ctx] : m_live)
+    std::atomic_ref<uint32_t>(ctx->channel->spin_ns).store(spin, std::memory_order_relaxed);
 }
 
 // (3) The kernel forgot the task: record its exit code, stop the process and the thread.

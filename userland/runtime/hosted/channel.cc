@@ -67,9 +67,12 @@ int64_t raw_syscall(uint32_t number, uint64_t a0, uint64_t a1, uint64_t a2, uint
   // (2) post it and wake the serving thread
   state.store(hosted::kRequest, std::memory_order_release);
   hosted::futex_wake_all(&c->state);
-  // (4) sleep on the same word until the answer is there
+  // (4) sleep on the same word until the answer is there; first spin a little if the
+  // emulator says there are idle cores (the answer then comes without a sleep and a wake-up)
+  uint32_t spin_ns = std::atomic_ref<uint32_t>(c->spin_ns).load(std::memory_order_relaxed);
   for (;;) {
-    uint32_t seen = state.load(std::memory_order_acquire);
+    uint32_t seen = hosted::spin_while(&c->state, hosted::kRequest, spin_ns);
+    if (seen == hosted::kServing) seen = hosted::spin_while(&c->state, hosted::kServing, spin_ns);
     if (seen == hosted::kResponse) break;
     if (seen == hosted::kDead) _exit(127);  // the kernel forgot us; we are being killed
     hosted::futex_wait(&c->state, seen);

@@ -22,6 +22,7 @@
 
 #include <linux/futex.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -51,7 +52,7 @@ struct Channel {
   uint64_t args[6];
   int64_t result;
   uint32_t magic;
-  uint32_t reserved;
+  uint32_t spin_ns;  // the emulator's hint: busy-wait this long before sleeping (0: never)
   uint64_t task_id;  // for debugging only (the emulator writes it before the exec)
 };
 static_assert(sizeof(Channel) <= kChannelSize);
@@ -64,6 +65,27 @@ inline std::atomic_ref<uint32_t> channel_state(Channel* c) {
 inline void futex_wait(uint32_t* word, uint32_t expected) {
   syscall(SYS_futex, word, FUTEX_WAIT, expected, nullptr, nullptr, 0);
 }
+// Spins while *word == current, for at most `max_ns` nanoseconds; returns the last value
+// seen. A round trip whose answer comes within the spin costs no sleep and no wake-up.
+inline uint64_t monotonic_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+inline uint32_t spin_while(uint32_t* word, uint32_t current, uint64_t max_ns) {
+  std::atomic_ref<uint32_t> ref(*word);
+  uint32_t seen = ref.load(std::memory_order_acquire);
+  if (seen != current || max_ns == 0) return seen;
+  uint64_t until = monotonic_ns() + max_ns;
+  for (uint32_t i = 1; seen == current; ++i) {
+    __builtin_ia32_pause();
+    seen = ref.load(std::memory_order_acquire);
+    if ((i & 63) == 0 && monotonic_ns() >= until) break;
+  }
+  return seen;
+}
+
 // Wakes everyone: the task and its serving thread may both sleep on the word.
 inline void futex_wake_all(uint32_t* word) {
   syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0);
