@@ -136,6 +136,10 @@ double Results::seconds(const std::string& name) const {
   return v.size() % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
 }
 
+bool Results::ran(const std::string& name) const {
+  return m_errors.count(name) || m_medians.count(name) || m_runs.count(name);
+}
+
 std::string Results::error(const std::string& name) const {
   auto it = m_errors.find(name);
   return it == m_errors.end() ? "" : it->second;
@@ -187,6 +191,10 @@ void register_benchmarks() {
   for (uint32_t size : {64u, 65536u})
     add(key("diag", "process-vm-writev", size, floating), floating,
         [=](uint64_t n) { return process_vm_copies(size, n); });
+  // The cost of a wake-up across CPUs: the two processes pinned to different CPUs.
+  for (Peer peer : {Peer::kPipe, Peer::kFutexShm})
+    add(key("diag", std::string(peer_name(peer)) + "-rtt", 64, Placement::kSplit),
+        Placement::kSplit, [=](uint64_t n) { return peer_round_trips(peer, 64, n); });
 }
 
 void print_ratios(const Results& results, std::ostream& out) {
@@ -199,6 +207,7 @@ void print_ratios(const Results& results, std::ostream& out) {
   for (const Row& row : rows()) {
     double harbor = results.seconds(row.harbor);
     double peer = results.seconds(row.peer);
+    if (!results.ran(row.harbor) || !results.ran(row.peer)) continue;  // filtered out
     std::string ratio = "-", target = "", met = "";
     if (harbor > 0 && peer > 0) {
       double r = row.ratio == Ratio::kTime ? harbor / peer : peer / harbor;
@@ -243,6 +252,12 @@ void print_ratios(const Results& results, std::ostream& out) {
                     placement_name(p), rtt / null_call);
       out << line;
     }
+  }
+  for (Peer peer : {Peer::kPipe, Peer::kFutexShm}) {
+    double split = results.seconds(key("diag", std::string(peer_name(peer)) + "-rtt", 64, Placement::kSplit));
+    std::snprintf(line, sizeof line, "  %s 64 B round trip, the two processes on different CPUs: %s\n",
+                  peer_name(peer), human_time(split).c_str());
+    out << line;
   }
   for (uint32_t size : {64u, 65536u}) {
     double copy = results.seconds(key("diag", "process-vm-writev", size, Placement::kFloating));

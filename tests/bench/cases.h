@@ -23,6 +23,7 @@ class Results {
   // The median of the repetitions when there were any, else the one run; < 0 if none.
   double seconds(const std::string& name) const;
   std::string error(const std::string& name) const;
+  bool ran(const std::string& name) const;  // a result or an error was reported
   bool has_failures() const;  // errors other than "unsupported: ..." (a host limit)
 
  private:

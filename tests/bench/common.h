@@ -17,14 +17,16 @@ namespace bench {
 enum class Placement {
   kFloating,  // the host scheduler places every process and thread (the default placement)
   kOneCore,   // everything pinned to one CPU (the first this process may use)
+  kSplit,     // Linux peers only: this process on the first CPU, its child on the second
 };
 
-const char* placement_name(Placement placement);  // "floating" | "one-core"
+const char* placement_name(Placement placement);  // "floating" | "one-core" | "split"
 
-// Pins the calling thread to one CPU for the life of the scope (kOneCore) and restores its
-// previous affinity afterwards. Threads it creates and processes it forks meanwhile inherit
-// the pinning: so construct it *before* a hosted::Machine (whose serving, timer, monitor and
-// spawner threads and task processes then all run on that CPU) or before fork().
+// Pins the calling thread to one CPU for the life of the scope (kOneCore, kSplit) and
+// restores its previous affinity afterwards. Threads it creates and processes it forks
+// meanwhile inherit the pinning: so construct it *before* a hosted::Machine (whose serving,
+// timer, monitor and spawner threads and task processes then all run on that CPU) or before
+// fork(). With kSplit a forked child calls pin_child() to move to the second CPU.
 class PinScope {
  public:
   explicit PinScope(Placement placement);
@@ -36,9 +38,13 @@ class PinScope {
 
  private:
   cpu_set_t m_saved{};
+  Placement m_placement;
   bool m_restore{false};
   std::string m_error;
 };
+
+// In a child forked inside a kSplit PinScope: move to the second allowed CPU (else no-op).
+void pin_child();
 
 uint64_t now_ns();
 

@@ -241,6 +241,7 @@ pid_t fork_child(Wiring& w, Body body) {
   if (pid != 0) return pid;
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(0);
+  pin_child();
   for (int fd : w.parent_fds) close(fd);
   body();
   _exit(0);
