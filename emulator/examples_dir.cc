@@ -42,7 +42,8 @@ std::vector<std::string> example_search_path() {
   const std::string self = own_directory();
   dirs.push_back(self + "/examples");
   dirs.push_back(self + "/" + HARBOR_EXAMPLES_RELATIVE_DIR);
-  dirs.emplace_back(HARBOR_EXAMPLES_BUILD_DIR);
+  // Tests of an installed Harbor set this, so that only the installed examples count.
+  if (!std::getenv("HARBOR_EXAMPLES_NO_BUILD_TREE")) dirs.emplace_back(HARBOR_EXAMPLES_BUILD_DIR);
   return dirs;
 }
 

@@ -6,7 +6,8 @@
 //   1. $HARBOR_EXAMPLES_DIR                         (an override, for experiments)
 //   2. <dir of harbor-emu>/examples                 (the build tree: next to harbor-emu)
 //   3. <dir of harbor-emu>/../libexec/harbor/examples  (an installed Harbor)
-//   4. the build tree's examples dir, compiled in   (harbor-emu copied elsewhere)
+//   4. the build tree's examples dir, compiled in   (harbor-emu copied elsewhere; skipped
+//      when $HARBOR_EXAMPLES_NO_BUILD_TREE is set, as the install test does)
 // so `exec hello` runs the example; `exec ./hello` runs the one in the current directory.
 #pragma once
 

@@ -292,8 +292,8 @@ void write_results(std::ostream& out, const ScenarioResult& result, const std::s
     const char* verdict = !r.exited ? "----" : r.failures.empty() ? "ok  " : "FAIL";
     out << indent << verdict << "  " << r.name << "[" << r.id << "]  "
         << (r.exited ? describe_exit(r.code) : std::string("did not finish")) << '\n';
+    for (const std::string& f : r.failures) out << indent << "      " << f << '\n';
   }
-  for (const std::string& p : result.problems) out << indent << "problem: " << p << '\n';
 }
 
 }  // namespace emu

@@ -57,7 +57,7 @@ ScenarioResult run_scenario(hosted::Machine& machine, Observer& observer, Consol
 // "exit 0", "exit -9 (killed by signal 9: Killed)".
 std::string describe_exit(int32_t code);
 
-// One line per task ("  ok    consumer[2]  exit 0") and the problems, for a person.
+// One line per task ("  ok    consumer[2]  exit 0"), and under it what it did wrong.
 void write_results(std::ostream& out, const ScenarioResult& result, const std::string& indent);
 
 }  // namespace emu

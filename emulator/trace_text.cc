@@ -19,8 +19,11 @@ std::string on_object(const TraceNames& names, uint64_t koid) {
 
 std::string describe(const kernel::TraceRecord& r, const TraceNames& names) {
   using kernel::TraceKind;
-  // Replies carry no message id (0): they are not sent through a port.
-  const std::string msg = r.message != 0 ? "msg " + std::to_string(r.message) : "a reply";
+  // Start messages (from the kernel, task 0) and replies carry no message id: they are not
+  // sent through a port by a task.
+  const std::string msg = r.message != 0 ? "msg " + std::to_string(r.message)
+                          : r.peer == 0  ? "the start message"
+                                         : "a reply";
   switch (r.kind) {
     case TraceKind::SyscallEnter:
       return std::string("syscall ") + syscall_label(r.syscall);

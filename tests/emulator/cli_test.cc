@@ -1,0 +1,336 @@
+// tests/emulator/cli_test.cc - harbor-emu as its users run it: a real process, real tasks.
+//
+// Every run has a time limit (process.h), so a hung emulator fails a test instead of the
+// suite. Paths come from CMake: HARBOR_EMU (the binary), HARBOR_EXAMPLES (the built
+// example programs), and the scenario folders.
+#include "process.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+namespace {
+
+namespace fs = std::filesystem;
+using emu_test::Process;
+
+const std::string kEmu = HARBOR_EMU;
+const std::string kExamples = HARBOR_EXAMPLES;
+const std::string kScenarios = TEST_SCENARIOS;
+const std::string kDocsScenarios = DOCS_SCENARIOS;
+const std::string kShowcaseScenarios = SHOWCASE_SCENARIOS;
+
+// A crash must reach the emulator as a signal: sanitizers would otherwise turn SIGSEGV into
+// an ordinary error exit of the crashing task.
+std::vector<std::string> crash_env() {
+  auto add = [](const char* name) {
+    const char* old = std::getenv(name);
+    return std::string(name) + "=" + (old && *old ? std::string(old) + ":" : "") + "handle_segv=0";
+  };
+  return {add("ASAN_OPTIONS"), add("TSAN_OPTIONS")};
+}
+
+Process emu(std::vector<std::string> args, double limit = 30,
+            const std::vector<std::string>& env = {}, const std::string& cwd = {}) {
+  args.insert(args.begin(), kEmu);
+  return emu_test::run(args, limit, env, cwd);
+}
+
+std::string explain(const Process& p) {
+  return "exit " + std::to_string(p.exit_code) + (p.timed_out ? " (TIMED OUT)" : "") +
+         "\n--- stdout ---\n" + p.out + "--- stderr ---\n" + p.err;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// A fresh directory under the build tree's temp area, removed at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "harbor-emu-test-XXXXXX").string();
+    m_path = mkdtemp(pattern.data()) ? pattern : std::string();
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    if (!m_path.empty()) fs::remove_all(m_path, ignored);
+  }
+  const std::string& path() const { return m_path; }
+
+ private:
+  std::string m_path;
+};
+
+// --- the showcase ------------------------------------------------------------------------
+
+TEST(ShowcaseTest, RunsAllActsExitsZeroAndRepeatsByteForByte) {
+  Process first = emu({}, 20);
+  ASSERT_EQ(first.exit_code, 0) << explain(first);
+  EXPECT_LT(first.seconds, 2.0) << "the showcase must stay under 2 s";
+  for (const char* act : {"Act 1", "Act 2", "Act 3", "Act 4", "Act 5"})
+    EXPECT_TRUE(contains(first.out, act)) << act << "\n" << explain(first);
+  EXPECT_TRUE(contains(first.out, "All 5 acts went as expected")) << explain(first);
+  // The lessons each act is about are visible in its trace excerpt and output.
+  EXPECT_TRUE(contains(first.out, "block in send on port jobs")) << first.out;
+  EXPECT_TRUE(contains(first.out, "block in recv on port meet")) << first.out;
+  EXPECT_TRUE(contains(first.out, "block in send on port meet")) << first.out;
+  EXPECT_TRUE(contains(first.out, "got \"hello from alice\"")) << first.out;
+  EXPECT_TRUE(contains(first.out, "block in call")) << first.out;
+  EXPECT_TRUE(contains(first.out, "wake: HB_ERR_PEER_CLOSED")) << first.out;
+
+  Process second = emu({}, 20);
+  ASSERT_EQ(second.exit_code, 0) << explain(second);
+  EXPECT_EQ(first.out, second.out) << "the showcase is deterministic: its output must repeat";
+}
+
+TEST(ShowcaseTest, PassesUnderSeveralRandomInterleavings) {
+  for (const char* seed : {"1", "2", "3", "42"}) {
+    Process p = emu({"--seed", seed}, 20);
+    EXPECT_EQ(p.exit_code, 0) << "seed " << seed << "\n" << explain(p);
+    EXPECT_TRUE(contains(p.out, "seed " + std::string(seed))) << p.out;
+  }
+}
+
+TEST(ShowcaseTest, RunsOnOneCore) {
+  Process p = emu({"--cores", "1"}, 20);
+  EXPECT_EQ(p.exit_code, 0) << explain(p);
+  EXPECT_TRUE(contains(p.out, "1 core,")) << p.out;
+}
+
+TEST(ShowcaseTest, EachActIsAScenarioFileThatPassesInRealTime) {
+  for (const auto& entry : fs::directory_iterator(kShowcaseScenarios)) {
+    Process p = emu({"run", entry.path().string()}, 30);
+    EXPECT_EQ(p.exit_code, 0) << entry.path() << "\n" << explain(p);
+  }
+}
+
+// --- the command line --------------------------------------------------------------------
+
+TEST(CommandLineTest, HelpDocumentsCommandsOptionsAndExamples) {
+  Process p = emu({"--help"});
+  ASSERT_EQ(p.exit_code, 0) << explain(p);
+  for (const char* part : {"run SCENARIO", "exec PROGRAM", "--cores", "--deterministic",
+                           "--seed", "--trace", "--trace-out", "--stats", "--timeout",
+                           "Examples:", "Exit status", "perfetto"})
+    EXPECT_TRUE(contains(p.out, part)) << part << "\n" << p.out;
+}
+
+TEST(CommandLineTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(emu({"--no-such-option"}).exit_code, 2);
+  EXPECT_EQ(emu({"--trace", "svg"}).exit_code, 2);
+  EXPECT_EQ(emu({"--cores", "0"}).exit_code, 2);
+  EXPECT_EQ(emu({"run"}).exit_code, 2);
+  EXPECT_EQ(emu({"--timeout", "soon", "exec", "hello"}).exit_code, 2);
+  Process p = emu({"--trace-out", "x.json"});
+  EXPECT_EQ(p.exit_code, 2) << explain(p);
+  EXPECT_TRUE(contains(p.err, "--trace-out needs --trace")) << p.err;
+}
+
+// --- exec --------------------------------------------------------------------------------
+
+TEST(ExecTest, ExitsWithTheProgramsExitCode) {
+  Process p = emu({"exec", "hello", "3", "from", "the", "emulator"});
+  EXPECT_EQ(p.exit_code, 3) << explain(p);
+  EXPECT_TRUE(contains(p.out, "hello from task 1 (started by 0): from the emulator")) << p.out;
+}
+
+TEST(ExecTest, PassesOptionLikeArgumentsToTheProgram) {
+  Process p = emu({"--cores", "1", "exec", "hello", "0", "--help", "-x", "exec"});
+  EXPECT_EQ(p.exit_code, 0) << explain(p);
+  EXPECT_TRUE(contains(p.out, ": --help -x exec")) << p.out;
+}
+
+TEST(ExecTest, RunsAProgramGivenByPath) {
+  Process p = emu({"exec", kExamples + "/hello", "5"});
+  EXPECT_EQ(p.exit_code, 5) << explain(p);
+}
+
+TEST(ExecTest, FirstTaskMaySpawnOthers) {
+  Process p = emu({"exec", "spawner", kExamples + "/hello", "3"});
+  EXPECT_EQ(p.exit_code, 6) << "1 + 2 + 3\n" << explain(p);
+  EXPECT_TRUE(contains(p.out, "hello: hello from task 4 (started by 1): child 3")) << p.out;
+}
+
+TEST(ExecTest, MissingProgramIs127) {
+  Process p = emu({"exec", "no-such-program"});
+  EXPECT_EQ(p.exit_code, 127) << explain(p);
+  EXPECT_TRUE(contains(p.err, "no example program `no-such-program`")) << p.err;
+}
+
+TEST(ExecTest, TimeoutEndsAStuckProgram) {
+  // A greeter waits for a "go" that nobody will ever send.
+  Process p = emu({"--timeout", "300ms", "exec", "greeter"}, 20);
+  EXPECT_EQ(p.exit_code, 124) << explain(p);
+  EXPECT_FALSE(p.timed_out) << explain(p);
+  EXPECT_TRUE(contains(p.out, "greeter[1] (blocked receiving on inbox of greeter[1])")) << p.out;
+}
+
+// --- run ---------------------------------------------------------------------------------
+
+TEST(RunTest, PassingScenarioExitsZero) {
+  Process p = emu({"run", kScenarios + "/pass.scn"});
+  EXPECT_EQ(p.exit_code, 0) << explain(p);
+  EXPECT_TRUE(contains(p.out, "== hello passes ==")) << p.out;
+  EXPECT_TRUE(contains(p.out, "  greet: hello from task 1")) << p.out;
+  EXPECT_TRUE(contains(p.out, "passed: every task ended as expected")) << p.out;
+}
+
+TEST(RunTest, FailedExpectationExplainsItselfAndExitsOne) {
+  Process p = emu({"run", kScenarios + "/fail.scn"});
+  EXPECT_EQ(p.exit_code, 1) << explain(p);
+  EXPECT_TRUE(contains(p.out, "fail.scn:2: greet[1]: expected exit 0, got exit 3")) << p.out;
+  EXPECT_TRUE(contains(p.out, "machine: ")) << p.out;
+  EXPECT_TRUE(contains(p.out, "trace records:")) << p.out;
+  EXPECT_TRUE(contains(p.out, "hint: ")) << p.out;
+}
+
+TEST(RunTest, ScenarioErrorsNameFileAndLineAndNothingStarts) {
+  Process p = emu({"run", kScenarios + "/bad.scn"});
+  EXPECT_EQ(p.exit_code, 2) << explain(p);
+  const std::string file = kScenarios + "/bad.scn";
+  EXPECT_TRUE(contains(p.err, file + ":2: a bounded port needs a capacity")) << p.err;
+  EXPECT_TRUE(contains(p.err, file + ":5: unknown directive `frobnicate`")) << p.err;
+  EXPECT_TRUE(contains(p.err, file + ":6: `${nobody}` refers") ||
+              contains(p.err, file + ":6: `${nobody}`"))
+      << p.err;
+  EXPECT_TRUE(contains(p.err, file + ":7: no port named `nowhere`")) << p.err;
+  EXPECT_TRUE(contains(p.err, "nothing was started")) << p.err;
+  EXPECT_TRUE(p.out.empty()) << "no task may have run:\n" << p.out;
+}
+
+TEST(RunTest, MissingProgramIsAScenarioError) {
+  Process p = emu({"run", kScenarios + "/missing-program.scn"});
+  EXPECT_EQ(p.exit_code, 2) << explain(p);
+  EXPECT_TRUE(contains(p.err, "missing-program.scn:1: no example program `no-such-program`"))
+      << p.err;
+}
+
+TEST(RunTest, CoreBeyondTheMachineIsAScenarioError) {
+  Process p = emu({"--cores", "1", "run", kScenarios + "/core1.scn"});
+  EXPECT_EQ(p.exit_code, 2) << explain(p);
+  EXPECT_TRUE(contains(p.err, "core1.scn:1: task `greet` wants core 1, but the machine has 1"))
+      << p.err;
+  Process two = emu({"--cores", "2", "run", kScenarios + "/core1.scn"});
+  EXPECT_EQ(two.exit_code, 0) << explain(two);
+}
+
+TEST(RunTest, MissingScenarioFileExitsTwo) {
+  Process p = emu({"run", kScenarios + "/no-such.scn"});
+  EXPECT_EQ(p.exit_code, 2) << explain(p);
+  EXPECT_TRUE(contains(p.err, "cannot read the scenario file")) << p.err;
+}
+
+TEST(RunTest, DeadlockTimesOutAndSaysWhoWaitsForWhat) {
+  Process p = emu({"run", kScenarios + "/stuck.scn"}, 20);
+  EXPECT_EQ(p.exit_code, 124) << explain(p);
+  EXPECT_TRUE(contains(p.out, "ping[1] (blocked receiving on port a)")) << p.out;
+  EXPECT_TRUE(contains(p.out, "pong[2] (blocked receiving on port b)")) << p.out;
+}
+
+TEST(RunTest, ProgramPathsAreRelativeToTheScenarioFile) {
+  TempDir dir;
+  ASSERT_FALSE(dir.path().empty());
+  fs::create_symlink(kExamples + "/hello", dir.path() + "/my-hello");
+  {
+    std::ofstream scn(dir.path() + "/local.scn");
+    scn << "task local ./my-hello 7\n  expect exit 7\n";
+  }
+  Process p = emu({"run", "local.scn"}, 30, {}, dir.path());
+  EXPECT_EQ(p.exit_code, 0) << explain(p);
+  Process elsewhere = emu({"run", dir.path() + "/local.scn"});
+  EXPECT_EQ(elsewhere.exit_code, 0) << explain(elsewhere);
+}
+
+TEST(RunTest, EveryDocumentedScenarioPasses) {
+  int count = 0;
+  for (const auto& entry : fs::directory_iterator(kDocsScenarios)) {
+    if (entry.path().extension() != ".scn") continue;
+    ++count;
+    Process p = emu({"run", entry.path().string()}, 30, crash_env());
+    EXPECT_EQ(p.exit_code, 0) << entry.path() << "\n" << explain(p);
+    Process d = emu({"--deterministic", "run", entry.path().string()}, 30, crash_env());
+    EXPECT_EQ(d.exit_code, 0) << entry.path() << " (deterministic)\n" << explain(d);
+  }
+  EXPECT_GE(count, 4);
+}
+
+TEST(RunTest, CrashOfAPortOwnerWakesItsSender) {
+  Process p = emu({"run", kDocsScenarios + "/crash.scn"}, 30, crash_env());
+  EXPECT_EQ(p.exit_code, 0) << explain(p);
+  EXPECT_TRUE(contains(p.out, "owner[1]  exit -11 (killed by signal 11")) << p.out;
+}
+
+TEST(RunTest, DeterministicRunsRepeatTheirTrace) {
+  const std::vector<std::string> args = {"--deterministic", "--trace", "text", "run",
+                                         kDocsScenarios + "/fan-in.scn"};
+  Process a = emu(args), b = emu(args);
+  ASSERT_EQ(a.exit_code, 0) << explain(a);
+  EXPECT_TRUE(contains(a.out, "== trace (")) << a.out;
+  EXPECT_EQ(a.out, b.out);
+  Process s1 = emu({"--seed", "9", "--trace", "text", "run", kDocsScenarios + "/fan-in.scn"});
+  Process s2 = emu({"--seed", "9", "--trace", "text", "run", kDocsScenarios + "/fan-in.scn"});
+  ASSERT_EQ(s1.exit_code, 0) << explain(s1);
+  EXPECT_EQ(s1.out, s2.out) << "the same seed must give the same interleaving";
+}
+
+// --- traces and statistics ---------------------------------------------------------------
+
+TEST(TraceTest, ChromeTraceIsJsonWithTracksSlicesFlowsAndCounters) {
+  TempDir dir;
+  const std::string file = dir.path() + "/trace.json";
+  Process p = emu({"--deterministic", "--trace", "chrome", "--trace-out", file, "run",
+                   kShowcaseScenarios + "/1-producer-consumer.scn"});
+  ASSERT_EQ(p.exit_code, 0) << explain(p);
+  EXPECT_TRUE(contains(p.err, "wrote ")) << p.err;
+  nlohmann::json trace;
+  ASSERT_NO_THROW(trace = nlohmann::json::parse(emu_test::read_file(file)));
+  std::set<std::string> phases, tracks;
+  for (const auto& e : trace.at("traceEvents")) {
+    phases.insert(e.at("ph").get<std::string>());
+    if (e.at("ph") == "M" && e.at("name") == "thread_name")
+      tracks.insert(e.at("args").at("name").get<std::string>());
+  }
+  for (const char* ph : {"M", "X", "i", "s", "f", "C"})
+    EXPECT_TRUE(phases.count(ph)) << "no \"" << ph << "\" events";
+  EXPECT_TRUE(tracks.count("consumer[1]"));
+  EXPECT_TRUE(tracks.count("producer[2]"));
+}
+
+TEST(TraceTest, MermaidTraceIsASequenceDiagramOfTheTasks) {
+  TempDir dir;
+  const std::string file = dir.path() + "/trace.mmd";
+  Process p = emu({"--deterministic", "--trace", "mermaid", "--trace-out", file, "run",
+                   kShowcaseScenarios + "/4-call-reply.scn"});
+  ASSERT_EQ(p.exit_code, 0) << explain(p);
+  const std::string text = emu_test::read_file(file);
+  EXPECT_EQ(text.rfind("sequenceDiagram\n", 0), 0u) << text;
+  EXPECT_TRUE(contains(text, "participant T1 as server[1]")) << text;
+  EXPECT_TRUE(contains(text, "participant T2 as client[2]")) << text;
+  EXPECT_TRUE(contains(text, "T2->>T1: msg")) << text;
+  EXPECT_TRUE(contains(text, "T1->>T2: reply")) << text;
+}
+
+TEST(TraceTest, MermaidGoesToADefaultFileInTheCurrentDirectory) {
+  TempDir dir;
+  Process p = emu({"--trace", "mermaid", "exec", "hello"}, 30, {}, dir.path());
+  ASSERT_EQ(p.exit_code, 0) << explain(p);
+  EXPECT_TRUE(fs::exists(dir.path() + "/harbor-trace.mmd")) << explain(p);
+}
+
+TEST(StatsOutputTest, PrintsPerCorePerTaskAndPerPortTables) {
+  Process p = emu({"--stats", "--cores", "2", "run", kDocsScenarios + "/fan-in.scn"});
+  ASSERT_EQ(p.exit_code, 0) << explain(p);
+  for (const char* part : {"== statistics ==", "kernel: 3 tasks created", "per core",
+                           "per task", "per port", "consumer[1]", "left[2]", "right[3]",
+                           "port jobs", "inbox of consumer[1]"})
+    EXPECT_TRUE(contains(p.out, part)) << part << "\n" << p.out;
+}
+
+}  // namespace
