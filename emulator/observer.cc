@@ -47,6 +47,7 @@ void Observer::poll_locked_kernel(kernel::Kernel& k) {
   k.for_each_task([this](kernel::Task& t) {
     auto [it, added] = m_tasks.emplace(t.id(), &t);
     if (!added) return;
+    // DOC: emu-stats-retain-tasks
     t.retain();  // keep its statistics readable after it is reaped
     auto named = m_scenario_names.find(t.id());
     // The kernel names a task after its image path (cut to 31 characters): keep the file.

@@ -110,25 +110,19 @@ ScenarioResult run_scenario(hosted::Machine& machine, Observer& observer, Consol
     wired[p.name] = {caps.recv, caps.send};
   }
 
-  // (2b) Tasks, in declaration order: ${NAME} in arguments is an earlier task's id.
-  std::map<std::string, hb_task_id_t> ids;
-  const uint32_t cores = machine.cores();
+  // (2b) The start message's handles of every task, in the order its block declares them.
+  // DOC: emu-start-message-handles
+  std::vector<std::vector<kernel::Capability>> handles(scenario.tasks.size());
+  auto give_up = [&](std::string problem) {
+    result.problems.push_back(std::move(problem));
+    for (auto& caps : handles)
+      for (kernel::Capability& cap : caps) machine.close(cap);
+    close_all(machine, wired);
+    result.exit_code = kExitStartFailed;
+    return result;
+  };
   for (size_t i = 0; i < scenario.tasks.size(); ++i) {
     const TaskDecl& t = scenario.tasks[i];
-    std::vector<std::string> args;
-    for (const std::string& arg : t.args) {
-      std::string expanded, missing;
-      auto id_of = [&](const std::string& name) -> std::optional<std::string> {
-        auto it = ids.find(name);
-        if (it == ids.end()) return std::nullopt;
-        return std::to_string(it->second);
-      };
-      expand_task_refs(arg, id_of, expanded, missing);  // prepare() checked the names
-      args.push_back(expanded);
-    }
-
-    std::vector<kernel::Capability> handles;
-    bool wiring_ok = true;
     for (const HandleDecl& h : t.handles) {
       Wiring& w = wired[h.port];
       const PortDecl* port = scenario.find_port(h.port);
@@ -138,44 +132,68 @@ ScenarioResult run_scenario(hosted::Machine& machine, Observer& observer, Consol
         w.recv = {};
       } else {
         cap = machine.duplicate(h.kind == HandleKind::Recv ? w.recv : w.send);
-        if (h.kind == HandleKind::Send && h.badge != 0) cap.badge = h.badge;
+        if (h.kind == HandleKind::Send && h.badge != 0) cap.badge = h.badge;  // a minted badge
       }
-      if (cap.empty()) {
-        result.problems.push_back(at(scenario, h.line) + "cannot make a handle to port `" +
-                                  h.port + "` for task `" + t.name + "`");
-        wiring_ok = false;
-        break;
-      }
-      handles.push_back(cap);
+      if (cap.empty())
+        return give_up(at(scenario, h.line) + "cannot make a handle to port `" + h.port +
+                       "` for task `" + t.name + "`");
+      handles[i].push_back(cap);
     }
-    if (!wiring_ok) {
-      for (kernel::Capability& cap : handles) machine.close(cap);
-      close_all(machine, wired);
-      result.exit_code = kExitStartFailed;
-      return result;
-    }
-
-    uint32_t core = t.core;
-    if (core != UINT32_MAX && settings.wrap_cores) core %= cores;
-    hosted::Machine::Started started = machine.start(paths[i], args, core, std::move(handles));
-    if (started.status != HB_OK) {
-      result.problems.push_back(at(scenario, t.line) + "cannot start task `" + t.name +
-                                "` (" + paths[i] + "): " + status_label(started.status));
-      close_all(machine, wired);
-      result.exit_code = kExitStartFailed;
-      return result;
-    }
-    ids[t.name] = started.task;
-    console.set_name(started.task, t.name);
-    observer.name_task(started.task, t.name);
-    TaskResult r;
-    r.name = t.name;
-    r.id = started.task;
-    result.tasks.push_back(r);
   }
-  close_all(machine, wired);  // from now on, ports live and die with their tasks
 
-  // (2c) Wait for every task, firing `kill after` on time, until the timeout.
+  // (2c) Every task, in declaration order, under one hold of the kernel lock: no task can
+  // make a syscall before the last one exists, so a --deterministic run starts the same way
+  // every time, and each task has its scenario name before it runs. ${NAME} in arguments is
+  // an earlier task's id. (This is Machine::start's spawn_root, done for all tasks at once.)
+  const uint32_t cores = machine.cores();
+  std::map<std::string, hb_task_id_t> ids;
+  std::string failure;
+  machine.with_kernel([&](kernel::Kernel& k) {
+    for (size_t i = 0; i < scenario.tasks.size(); ++i) {
+      const TaskDecl& t = scenario.tasks[i];
+      std::string bytes;  // the start message: each argument followed by a NUL
+      for (const std::string& arg : t.args) {
+        std::string expanded, missing;
+        auto id_of = [&](const std::string& name) -> std::optional<std::string> {
+          auto it = ids.find(name);
+          if (it == ids.end()) return std::nullopt;
+          return std::to_string(it->second);
+        };
+        expand_task_refs(arg, id_of, expanded, missing);  // the parser checked the names
+        bytes += expanded;
+        bytes.push_back('\0');
+      }
+      uint32_t core = t.core;
+      if (core != UINT32_MAX && settings.wrap_cores) core %= cores;
+      std::vector<kernel::Capability>& caps = handles[i];
+      kernel::Result<kernel::Task*> task =
+          k.spawn_root(paths[i].c_str(), bytes.data(), static_cast<uint32_t>(bytes.size()),
+                       caps.data(), static_cast<uint32_t>(caps.size()), core);
+      if (!task.ok()) {
+        failure = at(scenario, t.line) + "cannot start task `" + t.name + "` (" + paths[i] +
+                  "): " + status_label(kernel::to_status(task.error()));
+        return;
+      }
+      caps.clear();  // moved into the start message
+      task.value()->set_name(t.name.c_str());
+      ids[t.name] = task.value()->id();
+      TaskResult r;
+      r.name = t.name;
+      r.id = task.value()->id();
+      result.tasks.push_back(r);
+    }
+  });
+  for (const TaskResult& r : result.tasks) {
+    console.set_name(r.id, r.name);
+    observer.name_task(r.id, r.name);
+  }
+  if (!failure.empty()) return give_up(failure);
+  // From now on, ports live and die with their tasks: a port whose receiving task exits is
+  // dead, and a port whose senders all exited reads as closed (HB_ERR_PEER_CLOSED).
+  // DOC: emu-machine-lets-go-of-ports
+  close_all(machine, wired);
+
+  // (2d) Wait for every task, firing `kill after` on time, until the timeout.
   const Clock::time_point started_at = Clock::now();
   const uint64_t timeout_ns = settings.timeout_ns.value_or(scenario.timeout_ns);
   const bool forever = timeout_ns == UINT64_MAX;

@@ -2,11 +2,12 @@
 //
 //   (1) prepare():       every program resolves to an executable, every `core` exists. Errors
 //                        are FILE:LINE: reason, and nothing has started yet;
-//   (2) run_scenario():  make the ports (Machine::make_port); start the tasks in declaration
-//                        order, each with its handles, in declared order, in its start
-//                        message (duplicates of the port's capabilities; the one receive
-//                        right moves); close the machine's own capabilities, so that a port's
-//                        life is up to its tasks; then wait, firing `kill after` on time;
+//   (2) run_scenario():  make the ports (Machine::make_port); give each task its handles, in
+//                        declared order (duplicates of the port's capabilities; the one
+//                        receive right moves); start all tasks in declaration order under one
+//                        hold of the kernel lock (so none runs before all exist); close the
+//                        machine's own capabilities, so that a port's life is up to its
+//                        tasks; then wait, firing `kill after` on time;
 //   (3) the verdict:     each task's exit against its `expect`, its output against
 //                        `expect output`. The exit codes are in exit_codes.h.
 #pragma once

@@ -7,10 +7,13 @@
 #include "scenario.h"
 
 #include <cctype>
+#include <cstdint>
 #include <charconv>
 #include <fstream>
 #include <limits>
+#include <algorithm>
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace emu {
@@ -140,6 +143,11 @@ class Parser {
 
   ParseResult finish() {
     check();
+    std::stable_sort(m_errors.begin(), m_errors.end(),
+                     [](const ScenarioError& a, const ScenarioError& b) {
+                       auto key = [](int line) { return line == 0 ? INT32_MAX : line; };
+                       return key(a.line) < key(b.line);  // about the whole file: last
+                     });
     ParseResult result;
     result.errors = std::move(m_errors);
     if (result.errors.empty()) result.scenario = std::move(m_scenario);
@@ -172,6 +180,7 @@ class Parser {
     p.line = m_line;
     if (!is_name(p.name)) return fail("`" + p.name + "` is not a valid port name (letters, digits, _ and -)");
     if (m_scenario.find_port(p.name)) return fail("port `" + p.name + "` is declared twice");
+    m_broken_ports.insert(p.name);  // until the line turns out fine: no cascade of errors
     size_t next = 3;
     if (w[2] == "rendezvous") {
       p.mode = HB_PORT_RENDEZVOUS;
@@ -194,6 +203,7 @@ class Parser {
     }
     if ((p.flags & HB_PORT_SHARED_RECV) && !(p.flags & HB_PORT_SYSTEM))
       fail("only a `system` port can have a `shared` receive right");  // kept: no cascade
+    m_broken_ports.erase(p.name);
     m_scenario.ports.push_back(std::move(p));
   }
 
@@ -265,6 +275,7 @@ class Parser {
     for (const TaskDecl& t : m_scenario.tasks) {
       for (const HandleDecl& h : t.handles) {
         if (!m_scenario.find_port(h.port)) {
+          if (m_broken_ports.count(h.port)) continue;  // its own line has the error
           fail("no port named `" + h.port + "` (declare it with `port " + h.port + " ...`)",
                h.line);
           continue;
@@ -307,6 +318,7 @@ class Parser {
 
   Scenario m_scenario;
   std::vector<ScenarioError> m_errors;
+  std::set<std::string> m_broken_ports;  // declared on a line with an error
   int m_line{0};
 };
 

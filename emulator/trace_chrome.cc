@@ -79,6 +79,7 @@ json trace_to_chrome_json(std::span<const kernel::TraceRecord> records,
   }
   // A message handed to a waiting receiver is recorded Receive first, then Send: the flow
   // starts at whichever comes first. The Send record also names the port.
+  // DOC: emu-chrome-message-flows
   std::map<uint64_t, double> first_seen;  // message id -> ts
   std::map<uint64_t, uint64_t> port_of;   // message id -> port koid
   for (size_t i = 0; i < records.size(); ++i) {
