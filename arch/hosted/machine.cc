@@ -34,6 +34,7 @@ MachineCore::MachineCore(const MachineOptions& options) : m_options(options) {
   uint32_t cores = options.cores ? options.cores : std::thread::hardware_concurrency();
   m_cores = std::clamp<uint32_t>(cores, 1, arch::kMaxCores);
   m_rng = options.seed;
+  m_held = options.deterministic;  // until Machine::resume() or the first wait
 
   for (char** e = environ; e && *e; ++e)
     if (std::strncmp(*e, kChannelEnv, std::strlen(kChannelEnv)) != 0) m_environment.push_back(*e);
@@ -177,6 +178,7 @@ Machine::Exit Machine::wait(hb_task_id_t task, uint64_t timeout_ns) {
   bool forever = timeout_ns == UINT64_MAX;
   if (!forever) deadline += std::chrono::nanoseconds(timeout_ns);
   Locked locked(*m_impl);
+  m_impl->set_held_locked(false);
   for (;;) {
     auto it = m_impl->m_exits.find(task);
     if (it == m_impl->m_exits.end()) return {HB_ERR_NOT_FOUND, 0};
@@ -196,6 +198,7 @@ Machine::Exit Machine::wait(hb_task_id_t task, uint64_t timeout_ns) {
 
 bool Machine::wait_all(uint64_t timeout_ns) {
   Locked locked(*m_impl);
+  m_impl->set_held_locked(false);
   auto idle = [&] { return m_impl->m_live.empty(); };
   if (timeout_ns == UINT64_MAX) {
     m_impl->m_changed.wait(locked.lock(), idle);
@@ -209,6 +212,16 @@ bool Machine::kill(hb_task_id_t task) {
   auto it = m_impl->m_live.find(task);
   if (it == m_impl->m_live.end() || it->second->exited) return false;
   return syscall(SYS_pidfd_send_signal, it->second->pidfd, SIGKILL, nullptr, 0) == 0;
+}
+
+void Machine::pause() {
+  Locked locked(*m_impl);
+  m_impl->set_held_locked(true);
+}
+
+void Machine::resume() {
+  Locked locked(*m_impl);
+  m_impl->set_held_locked(false);
 }
 
 void Machine::set_console(ConsoleSink sink) {

@@ -140,6 +140,7 @@ class MachineCore {
 
   // --- deterministic scheduling (scheduler.cc), lock held ---
   void schedule_locked();
+  void set_held_locked(bool held);
 
   // --- death (monitor.cc) ---
   void monitor_loop();
@@ -176,6 +177,7 @@ class MachineCore {
   bool m_shutting_down{false};
   uint64_t m_logical_now{0};  // deterministic clock
   uint32_t m_executing{0};    // deterministic: tasks running user code
+  bool m_held{false};         // deterministic: no scheduling decisions (Machine::pause)
   hb_task_id_t m_rr_last{0};  // deterministic round robin: last task picked
   uint64_t m_rng{0};          // deterministic random picks (splitmix64 state)
   uint64_t m_timer_deadline{UINT64_MAX};

@@ -13,7 +13,9 @@
 //       deadline is armed, the clock jumps to it (a timeout is never waited for in real time).
 //
 // Which syscall runs next therefore depends only on the programs and the seed, and so does
-// every trace record (with the logical clock): runs repeat byte for byte.
+// every trace record (with the logical clock): runs repeat byte for byte. One outside
+// influence remains, the caller of Machine::start: the scheduler stays held (m_held) while
+// it wires up a scenario, until Machine::resume or its first Machine::wait.
 #include "machine_core.h"
 
 namespace hosted::detail {
@@ -29,8 +31,13 @@ uint64_t splitmix64(uint64_t& state) {
 }
 }  // namespace
 
+void MachineCore::set_held_locked(bool held) {
+  m_held = deterministic() && held;
+  schedule_locked();
+}
+
 void MachineCore::schedule_locked() {
-  if (!deterministic() || m_shutting_down) return;
+  if (!deterministic() || m_shutting_down || m_held) return;
   while (m_executing == 0) {
     // m_live is ordered by task id, so the candidate list is the same on every run.
     std::vector<arch::TaskContext*> candidates;

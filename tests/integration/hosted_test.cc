@@ -336,6 +336,36 @@ TEST_F(DeterministicTest, SeededTraceRepeatsByteForByte) {
   EXPECT_NE(first, run(0)) << "seed 7 and round robin should interleave differently";
 }
 
+std::string trace_text(Machine& machine) {
+  std::string trace;
+  machine.drain_trace([&](const kernel::TraceRecord& r) {
+    trace += std::to_string(r.time) + " " + std::to_string(r.sequence) + " c" +
+             std::to_string(r.core) + " t" + std::to_string(r.task) + " " +
+             kernel::trace_kind_name(r.kind) + " sys" + std::to_string(r.syscall) + " v" +
+             std::to_string(r.value) + "\n";
+  });
+  return trace;
+}
+
+TEST_F(DeterministicTest, SpawnCrashAndWaitRepeatByteForByte) {
+  std::string traces[2];
+  for (std::string& trace : traces) {
+    MachineOptions options;
+    options.deterministic = true;
+    options.seed = 3;
+    options.trace = true;
+    boot(options);
+    auto p = port(HB_PORT_BOUNDED, 4);
+    hb_task_id_t receiver = start({"recv", "10", "16"}, {p.recv});
+    hb_task_id_t parent = start({"spawn", kTask}, {p.send});
+    EXPECT_EQ(exit_code(parent), 0) << console();
+    EXPECT_EQ(exit_code(receiver), 0) << console();
+    trace = trace_text(machine());
+  }
+  EXPECT_GT(traces[0].size(), 1000u);
+  EXPECT_EQ(traces[0], traces[1]);
+}
+
 TEST_F(DeterministicTest, TimeoutsUseTheLogicalClock) {
   MachineOptions options;
   options.deterministic = true;

@@ -85,6 +85,14 @@ class Machine {
   // Sends SIGKILL to the task's process (for tests of failure handling).
   bool kill(hb_task_id_t task);
 
+  // Deterministic mode: the scheduler starts *held*, so that tasks started one after the
+  // other all exist before any of them runs a syscall (otherwise how fast the caller calls
+  // start() would decide the interleaving). resume() lets it go; so does the first wait()
+  // or wait_all(). pause() holds it again (e.g. before starting a second batch of tasks).
+  // Both do nothing in the ordinary mode.
+  void pause();
+  void resume();
+
   void set_console(ConsoleSink sink);
   // Hands every trace record recorded so far to `sink`, oldest first.
   void drain_trace(const std::function<void(const kernel::TraceRecord&)>& sink);
