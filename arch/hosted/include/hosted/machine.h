@@ -34,7 +34,8 @@ struct MachineOptions {
   kernel::KernelConfig kernel{};
 };
 
-// What a task printed with hb_debug_write.
+// What a task printed with hb_debug_write. Called with the kernel lock held, from whichever
+// machine thread serves that task: it must not call back into the Machine.
 using ConsoleSink = std::function<void(hb_task_id_t task, const std::string& name,
                                        const std::string& text)>;
 
