@@ -24,7 +24,8 @@ void MachineCore::serve_loop(arch::TaskContext* ctx) {
     // there are idle cores (update_spin_locked).
     if (seen == kResponse)
       seen = spin_while(&channel->state, kResponse, m_spin_ns.load(std::memory_order_relaxed));
-    if (seen == kDead) return;  // only the emulator writes Dead after the task is gone
+    // Dead from the page itself proves nothing (the task can write it): only `stopping`,
+    // which the machine alone sets, ends this thread.
     // (3) A new request, and we are not still answering the previous one (a task that
     // posts a request while blocked is ignored until its blocked call completes).
     if (seen != kRequest || ctx->awaiting_response.load(std::memory_order_acquire)) {

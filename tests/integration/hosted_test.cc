@@ -237,6 +237,14 @@ TEST_F(HostedTest, BadPointersAreFaultsAndGarbageIsAnError) {
   EXPECT_EQ(exit_code(task), 0) << console();
 }
 
+TEST_F(HostedTest, GarbageInTheChannelPageHarmsNobody) {
+  hb_task_id_t scribbler = start({"scribble"});
+  hb_task_id_t bystander = start({"hello"});
+  EXPECT_EQ(exit_code(scribbler, 10 * kSecond), 0) << console();
+  EXPECT_EQ(exit_code(bystander), 0) << console();
+  EXPECT_NE(console().find("still served"), std::string::npos) << console();
+}
+
 TEST_F(HostedTest, TaskSpawnsAndWaitsForChildren) {
   auto p = port(HB_PORT_BOUNDED, 4);
   hb_task_id_t receiver = start({"recv", "10", "16"}, {p.recv});

@@ -14,7 +14,8 @@
 //                        exits 3 on HB_ERR_PEER_CLOSED
 //   recv N SIZE          receive N messages (0: until closed) on handle 0, checking the FIFO
 //                        order of each sender; exits 3 on HB_ERR_PEER_CLOSED
-//   rendezvous | bounded CAP | timeout MS | fill-then-block | badptr | spawn | bench N
+//   rendezvous | bounded CAP | timeout MS | fill-then-block | badptr | scribble | spawn |
+//   bench N
 //                        see each function below
 #include <harbor/abi/syscalls.h>
 #include <harbor/ipc.hpp>
@@ -237,6 +238,30 @@ int mode_badptr() {
   return 0;
 }
 
+// Writes garbage straight into our own syscall channel page (found in /proc/self/maps):
+// the emulator must neither crash nor stop serving us.
+int mode_scribble() {
+  FILE* maps = std::fopen("/proc/self/maps", "r");
+  if (!maps) fail("open /proc/self/maps", HB_ERR_NOT_FOUND);
+  char line[512];
+  uint32_t* page = nullptr;
+  while (std::fgets(line, sizeof line, maps))
+    if (std::strstr(line, "harbor-channel")) page = reinterpret_cast<uint32_t*>(std::strtoull(line, nullptr, 16));
+  std::fclose(maps);
+  if (!page) fail("no channel mapping", HB_ERR_NOT_FOUND);
+  hb_task_id_t self = hb_task_self();
+  for (uint32_t state : {4u, 2u, 3u, 0u, 0xffffffffu}) {  // Dead, Serving, Response, Idle, junk
+    page[0] = state;
+    syscall(SYS_futex, page, 1 /* FUTEX_WAKE */, 100, nullptr, nullptr, 0);
+    usleep(2000);
+    if (hb_task_self() != self) fail("task_self after scribbling the state", HB_ERR_INVALID_ARG);
+  }
+  for (uint32_t i = 1; i < 64; ++i) page[i] = 0xdeadbeef * i;  // number, args, result, ...
+  if (hb_task_self() != self) fail("task_self after scribbling the page", HB_ERR_INVALID_ARG);
+  expect("debug_write after scribbling", hb_print("still served\n"), HB_OK);
+  return 0;
+}
+
 hb_status_t spawn_and_wait(const char* image, std::vector<std::string> args, int32_t* code) {
   std::string bytes;
   for (auto& a : args) bytes += a + '\0';
@@ -337,6 +362,7 @@ int main() {
   if (mode == "timeout") code = mode_timeout();
   if (mode == "fill-then-block") code = mode_fill_then_block();
   if (mode == "badptr") code = mode_badptr();
+  if (mode == "scribble") code = mode_scribble();
   if (mode == "spawn") code = mode_spawn();
   if (mode == "bench") code = mode_bench();
   if (code == 2) say("FAIL unknown mode " + mode);
