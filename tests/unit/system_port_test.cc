@@ -116,5 +116,22 @@ TEST_F(SystemPortTest, ReceiversSeeEndOfFileWhenTheLastSendRightCloses) {
   EXPECT_RESUMED(servers[1], HB_ERR_PEER_CLOSED);
 }
 
+TEST_F(SystemPortTest, WaitingReceiverSeesEndOfFileWhenAnotherTakesTheLastMessage) {
+  TaskHandle creator = spawn("creator"), client = spawn("client");
+  std::vector<TaskHandle> servers = {spawn("s0"), spawn("s1")};
+  std::vector<hb_handle_t> rx;
+  PortPair p = shared_port(creator, servers, &rx);
+  hb_handle_t tx = transfer(creator, p.send, client);  // the only send right
+  ASSERT_STATUS(HB_OK, client.send(tx, "last"));
+  // s0 waits for a message from the creator only: the client's message is not for it.
+  ASSERT_STATUS(kernel::kBlocked, servers[0].recv(rx[0], HB_FOREVER, HB_RECV_FROM, creator.id()));
+  ASSERT_STATUS(HB_OK, client.close(tx));
+  EXPECT_BLOCKED(servers[0]) << "a message is still queued: not end-of-file yet";
+  ASSERT_STATUS(HB_OK, servers[1].recv(rx[1]));
+  EXPECT_EQ("last", servers[1].got().data);
+  EXPECT_RESUMED(servers[0], HB_ERR_PEER_CLOSED)
+      << "the queue is now empty and no send right is left";
+}
+
 }  // namespace
 }  // namespace harbor::test

@@ -561,25 +561,27 @@ void Driver::fail(const std::string& why) {
 
 void Driver::check_delivery(TaskId t, const model::Delivery& d) {
   Buffers& b = buffers(t);
-  std::ostringstream e;
-  if (b.in.len != d.len) e << " len " << b.in.len << " (model " << d.len << ")";
-  if (b.in.sender != d.sender) e << " sender " << b.in.sender << " (model " << d.sender << ")";
-  if (b.in.badge != d.badge) e << " badge " << b.in.badge << " (model " << d.badge << ")";
-  if (b.in.handle_count != d.handles.size())
-    e << " handle_count " << b.in.handle_count << " (model " << d.handles.size() << ")";
-  if (b.in.reply != HB_INVALID) e << " reply " << b.in.reply << " (model none)";
-  if (e.str().empty()) {
-    for (uint32_t i = 0; i < d.len; ++i)
-      if (b.data[i] != payload_byte(d.serial, i)) {
-        uint64_t got = 0;
-        for (uint32_t j = 0; j < 8 && j < d.len; ++j) got |= uint64_t{b.data[j]} << (8 * j);
-        e << " payload differs at byte " << i << ": expected message #" << d.serial
-          << ", got bytes of #" << got;
-        break;
-      }
+  bool same = b.in.len == d.len && b.in.sender == d.sender && b.in.badge == d.badge &&
+              b.in.handle_count == d.handles.size() && b.in.reply == HB_INVALID;
+  uint32_t bad_byte = UINT32_MAX;
+  for (uint32_t i = 0; same && i < d.len; ++i)
+    if (b.data[i] != payload_byte(d.serial, i)) bad_byte = i;
+  if (!same || bad_byte != UINT32_MAX) {
+    std::ostringstream e;
+    e << "task " << t << " received the wrong message\n    model expected: message #" << d.serial
+      << ", " << d.len << " bytes from t" << d.sender << ", badge " << d.badge << ", "
+      << d.handles.size() << " handles\n    kernel delivered: ";
+    uint32_t len = std::min<uint32_t>(b.in.len, kBufferBytes);
+    if (len >= 8) {
+      uint64_t serial = 0;
+      for (uint32_t j = 0; j < 8; ++j) serial |= uint64_t{b.data[j]} << (8 * j);
+      e << "message #" << serial << ", ";
+    }
+    e << b.in.len << " bytes from t" << b.in.sender << ", badge " << b.in.badge << ", "
+      << b.in.handle_count << " handles, reply " << b.in.reply;
+    if (same) e << " (payload differs at byte " << bad_byte << ")";
+    return fail(e.str());
   }
-  if (!e.str().empty())
-    return fail("task " + std::to_string(t) + " received the wrong message:" + e.str());
   for (size_t i = 0; i < d.handles.size(); ++i) {
     std::string error;
     if (m_stale[t].count(b.handles[i]))
