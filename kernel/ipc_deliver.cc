@@ -40,7 +40,7 @@ Status deliver(Kernel& kernel, Task& receiver, const hb_msg_in& in, uint64_t use
   // 3. Commit: the handles leave the sender (if it still held them) for the receiver.
   if (!message.committed()) {
     KASSERT(sender != nullptr, "an uncommitted message has a waiting sender");
-    message.commit_handles(*sender);
+    message.commit_handles(*sender, /*queued=*/false);  // straight from table to table
   }
   hb_handle_t installed[HB_MSG_HANDLES_MAX];
   message.install_handles(receiver, installed);

@@ -19,7 +19,11 @@ Result<Message*> prepare_message(Task& sender, uint64_t user_msg, const Port* th
     for (uint32_t j = 0; j < i; ++j)
       if (handles[j] == handles[i]) return Error::InvalidArg;
     // A port's receive right sent into that same port could never be received: refuse.
-    if (cap->object == through && cap->has(HB_RIGHT_RECV)) return Error::InvalidArg;
+    // Likewise into a port whose own receive right is itself inside a message: that is
+    // the only way a cycle of unreachable ports can close (see Port::receive_side_in_transit).
+    if (cap->has(HB_RIGHT_RECV) && through &&
+        (cap->object == through || through->receive_side_in_transit()))
+      return Error::InvalidArg;  // DOC: no-receive-cycles
   }
 
   Message* message = TRY(Message::try_create(sender, out.len));
@@ -51,6 +55,15 @@ void admit_blocked_senders(Kernel& kernel, Port& port) {
     if (!sender) return;
     port.remove_blocked_sender(*sender);
     Message* message = sender->wait().message;
+    if (port.receive_side_in_transit() && message->carries_receive_right(*sender)) {
+      // The check of prepare_message, again: while this sender waited, the port's receive
+      // right went into a message, and queueing ours now could close a cycle.
+      sender->wait().message = nullptr;
+      message->m_blocked_sender = nullptr;
+      Message::destroy(message);
+      kernel.wake(*sender, HB_ERR_INVALID_ARG);
+      continue;
+    }
     port.enqueue(*message);
     kernel.trace().emit(TraceKind::QueueDepth, sender->id(), 0, port.koid(), port.queued());
     if (sender->wait().send_flags & HB_SEND_SYNC) continue;  // still waits for a receiver

@@ -25,8 +25,12 @@ Result<Message*> Message::try_create(Task& sender, uint32_t len) {
 void Message::destroy(Message* message) {
   KASSERT(!message->m_queue_node.linked(), "destroying a queued message");
   if (message->m_committed) {
-    for (uint32_t i = 0; i < message->m_handle_count; ++i)
-      if (!message->m_caps[i].empty()) capability_drop(message->m_caps[i]);
+    for (uint32_t i = 0; i < message->m_handle_count; ++i) {
+      Capability& cap = message->m_caps[i];
+      if (cap.empty()) continue;
+      if (message->m_in_transit) cap.object->on_capability_in_transit(false, cap.rights);
+      capability_drop(cap);
+    }
   }
   if (!message->m_reply_cap.empty()) capability_drop(message->m_reply_cap);
   Task& charged = message->m_charged;
@@ -44,6 +48,18 @@ void Message::set_pending_handles(const hb_handle_t* handles, uint32_t count) {
   m_committed = false;
 }
 
+bool Message::carries_receive_right(Task& sender) {
+  for (uint32_t i = 0; i < m_handle_count; ++i) {
+    if (m_committed) {
+      if (m_caps[i].has(HB_RIGHT_RECV)) return true;
+    } else {
+      Result<Capability*> cap = sender.handles().lookup(m_pending[i]);
+      if (cap.ok() && cap.value()->has(HB_RIGHT_RECV)) return true;
+    }
+  }
+  return false;
+}
+
 bool Message::carries(hb_handle_t handle) const {
   if (m_committed) return false;
   for (uint32_t i = 0; i < m_handle_count; ++i)
@@ -51,15 +67,21 @@ bool Message::carries(hb_handle_t handle) const {
   return false;
 }
 
-void Message::commit_handles(Task& sender) {
+void Message::commit_handles(Task& sender, bool queued) {
   if (m_committed) return;
-  for (uint32_t i = 0; i < m_handle_count; ++i) m_caps[i] = sender.handles().remove(m_pending[i]);
+  for (uint32_t i = 0; i < m_handle_count; ++i) {
+    m_caps[i] = sender.handles().remove(m_pending[i]);
+    if (queued) m_caps[i].object->on_capability_in_transit(true, m_caps[i].rights);
+  }
   m_committed = true;
+  m_in_transit = queued;
 }
 
 void Message::add_capability(Capability& cap) {
   KASSERT(m_handle_count < HB_MSG_HANDLES_MAX, "too many handles");
   m_committed = true;
+  m_in_transit = true;
+  cap.object->on_capability_in_transit(true, cap.rights);
   m_caps[m_handle_count++] = cap;
   cap = Capability{};
 }
@@ -67,7 +89,10 @@ void Message::add_capability(Capability& cap) {
 void Message::install_handles(Task& receiver, hb_handle_t* out) {
   KASSERT(m_committed, "installing the handles of an uncommitted message");
   for (uint32_t i = 0; i < m_handle_count; ++i) {
+    KernelObject* object = m_caps[i].object;
+    uint32_t rights = m_caps[i].rights;
     Result<hb_handle_t> h = receiver.handles().install(m_caps[i]);
+    if (m_in_transit) object->on_capability_in_transit(false, rights);
     KASSERT(h.ok(), "receiver's handle table was checked for room");
     out[i] = h.value();
   }

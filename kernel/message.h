@@ -39,10 +39,14 @@ class Message {
 
   // Records which handles of the sender travel with this message (validated by the caller).
   void set_pending_handles(const hb_handle_t* handles, uint32_t count);
+  // Does it move a receive right (of any port)?
+  bool carries_receive_right(Task& sender);
   // Is `handle` one of the pending (not yet moved) handles of this message?
   bool carries(hb_handle_t handle) const;
   // (2) Moves the pending handles out of `sender`'s table into the message. Cannot fail.
-  void commit_handles(Task& sender);
+  // `queued`: the message stays in a queue (its capabilities are then "in transit" for
+  // the ports' garbage rule); false when it goes straight on to a receiver's table.
+  void commit_handles(Task& sender, bool queued = true);
   // A capability made by the kernel itself (boot wiring): moved in, the message committed.
   void add_capability(Capability& cap);
   // (3) Moves the capabilities into `receiver`'s table and writes their handles to `out`.
@@ -64,6 +68,7 @@ class Message {
   uint32_t m_len;
   uint32_t m_handle_count{0};
   bool m_committed{false};
+  bool m_in_transit{false};  // its capabilities were announced as in transit
   hb_handle_t m_pending[HB_MSG_HANDLES_MAX]{};
   Capability m_caps[HB_MSG_HANDLES_MAX];
 };

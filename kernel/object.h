@@ -43,6 +43,13 @@ class KernelObject {
   // kernel lock held, after the capability is in place / before it is gone.
   virtual void on_capability_added(uint32_t rights) { (void)rights; }
   virtual void on_capability_removed(uint32_t rights) { (void)rights; }
+  // A capability with `rights` moved into a queued message (`entering`) or out of one (into
+  // a handle table, or on its way to be dropped). Ports use it to find garbage: capabilities
+  // that only exist inside messages nobody can receive (kernel/port.cc).
+  virtual void on_capability_in_transit(bool entering, uint32_t rights) {
+    (void)entering;
+    (void)rights;
+  }
 
  protected:
   // Not virtual: objects are freed by destroy_self(), which knows the concrete type, so the

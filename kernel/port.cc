@@ -177,8 +177,30 @@ void Port::on_capability_removed(uint32_t rights) {
     // The owner let go of the receive right: nobody can ever receive again.
     if (m_recv_rights == 0 && !(m_flags & HB_PORT_SYSTEM)) kill();
   }
-  // A SYSTEM port belongs to the kernel: it lives while any handle to it lives.
+  // A SYSTEM port belongs to the kernel: it lives while any handle to it lives...
   if (m_all_rights == 0 && (m_flags & HB_PORT_SYSTEM)) kill();
+  kill_if_unreachable_system_port();
+}
+
+void Port::on_capability_in_transit(bool entering, uint32_t rights) {
+  if (entering) {
+    ++m_all_in_transit;
+    if (rights & HB_RIGHT_RECV) ++m_recv_in_transit;
+  } else {
+    KASSERT(m_all_in_transit > 0, "port capabilities in transit");
+    --m_all_in_transit;
+    if (rights & HB_RIGHT_RECV) --m_recv_in_transit;
+  }
+  kill_if_unreachable_system_port();
+}
+
+void Port::kill_if_unreachable_system_port() {
+  // ... unless only messages still hold it and nobody could ever receive from it: then its
+  // own queue (or another dead-end queue) would keep it alive for ever.
+  // DOC: system-port-garbage
+  if ((m_flags & HB_PORT_SYSTEM) && !m_dead && m_recv_rights == 0 &&
+      m_all_rights == m_all_in_transit)
+    kill();
 }
 
 }  // namespace kernel

@@ -81,6 +81,14 @@ class Port final : public KernelObject {
 
   void on_capability_added(uint32_t rights) override;
   void on_capability_removed(uint32_t rights) override;
+  void on_capability_in_transit(bool entering, uint32_t rights) override;
+
+  // Every receive right of this port sits inside queued messages. A receive right must not
+  // be sent *into* such a port: that is how a cycle of unreachable ports would close
+  // (P's receive right in Q's queue, Q's in P's), so it is refused.
+  bool receive_side_in_transit() const {
+    return m_recv_rights > 0 && m_recv_in_transit == m_recv_rights;
+  }
 
   uint64_t stats_sent{0};
   uint64_t stats_received{0};
@@ -98,6 +106,11 @@ class Port final : public KernelObject {
   uint32_t m_send_rights{0};
   uint32_t m_recv_rights{0};
   uint32_t m_all_rights{0};  // capabilities of any kind (for SYSTEM ports)
+  uint32_t m_all_in_transit{0};   // ... of which inside queued messages
+  uint32_t m_recv_in_transit{0};  // receive rights inside queued messages
+  // A SYSTEM port that no task can reach any more: no receive right anywhere, and every
+  // capability to it inside messages. It is garbage (nothing can ever be received).
+  void kill_if_unreachable_system_port();
   IntrusiveList<Message, &Message::m_queue_node> m_queue;
   IntrusiveList<Task, &Task::m_wait_node> m_blocked_senders;
   IntrusiveList<Task, &Task::m_wait_node> m_blocked_receivers;
