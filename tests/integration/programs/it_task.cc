@@ -345,7 +345,8 @@ int main() {
       unsigned long mask;
     } default_action{};  // SIG_DFL, in the kernel's layout
     syscall(SYS_rt_sigaction, SIGSEGV, &default_action, nullptr, sizeof(unsigned long));
-    volatile int* volatile nowhere = nullptr;
+    // Not nullptr: UBSan would report a null store instead of letting it fault.
+    volatile int* volatile nowhere = reinterpret_cast<volatile int*>(16);
     *nowhere = 1;
     return 0;
   }
