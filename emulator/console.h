@@ -20,7 +20,8 @@ class Console {
  public:
   explicit Console(std::ostream& out, std::string indent = {}) : m_out(out), m_indent(std::move(indent)) {}
 
-  // The sink for hosted::Machine::set_console. Thread-safe.
+  // The sink for hosted::Machine::set_console. Thread-safe; takes only the console's own
+  // mutex, so it may be called with the kernel lock held (and set_name too).
   void write(hb_task_id_t task, const std::string& kernel_name, const std::string& text);
 
   void set_name(hb_task_id_t task, const std::string& name);

@@ -12,7 +12,7 @@
 namespace emu {
 
 namespace {
-constexpr auto kPollInterval = std::chrono::milliseconds(10);
+constexpr auto kPollInterval = std::chrono::milliseconds(5);  // a ring holds 4096 records a core
 }
 
 Observer::Observer(hosted::Machine& machine) : m_machine(machine) {}

@@ -1,7 +1,7 @@
 // emulator/observer.h - watches a running machine: drains its trace, learns task names, and
 // keeps what --stats reports after the tasks are gone.
 //
-//   Machine --drain_trace (every 10 ms, and at the end)--> records (sorted by sequence)
+//   Machine --drain_trace (every 5 ms, and at the end)--> records (sorted by sequence)
 //           --with_kernel: for_each_task (same rhythm)-->  names, and a retain() on every
 //                                                          Task and inbox Port it sees
 // Root tasks are reaped the moment they exit, so statistics are read from Task and Port

@@ -176,6 +176,7 @@ ScenarioResult run_scenario(hosted::Machine& machine, Observer& observer, Consol
       }
       caps.clear();  // moved into the start message
       task.value()->set_name(t.name.c_str());
+      console.set_name(task.value()->id(), t.name);  // before it can print anything
       ids[t.name] = task.value()->id();
       TaskResult r;
       r.name = t.name;
@@ -183,10 +184,7 @@ ScenarioResult run_scenario(hosted::Machine& machine, Observer& observer, Consol
       result.tasks.push_back(r);
     }
   });
-  for (const TaskResult& r : result.tasks) {
-    console.set_name(r.id, r.name);
-    observer.name_task(r.id, r.name);
-  }
+  for (const TaskResult& r : result.tasks) observer.name_task(r.id, r.name);
   if (!failure.empty()) return give_up(failure);
   // From now on, ports live and die with their tasks: a port whose receiving task exits is
   // dead, and a port whose senders all exited reads as closed (HB_ERR_PEER_CLOSED).
