@@ -15,7 +15,7 @@ class [[nodiscard]] Result {
  public:
   Result(T value) : m_ok(true) { new (&m_storage) T(std::move(value)); }
   Result(Error error) : m_ok(false), m_error(error) {}
-  Result(Result&& other) : m_ok(other.m_ok), m_error(other.m_error) {
+  Result(Result&& other) noexcept : m_ok(other.m_ok), m_error(other.m_error) {
     if (m_ok) new (&m_storage) T(std::move(other.value()));
   }
   Result(const Result&) = delete;
