@@ -185,7 +185,12 @@ void register_benchmarks() {
     add(key("diag", "harbor-null-syscall", 0, p), p,
         [](uint64_t n) { return harbor_null_syscalls(n); });
     add(key("diag", "harbor-rtt-no-timeout", 64, p), p, [](uint64_t n) {
-      return harbor_round_trips(64, n, HarborOptions{0});
+      return harbor_round_trips(64, n, HarborOptions{0, 0});
+    });
+    // The machine's optional spinning (MachineOptions::spin_ns), on the one case it allows
+    // on two CPUs: a single task.
+    add(key("diag", "harbor-null-syscall-spin20us", 0, p), p, [](uint64_t n) {
+      return harbor_null_syscalls(n, HarborOptions{10 * kSecondNs, 20000});
     });
   }
   for (uint32_t size : {64u, 65536u})
@@ -238,6 +243,7 @@ void print_ratios(const Results& results, std::ostream& out) {
     double null_call = results.seconds(key("diag", "harbor-null-syscall", 0, p));
     double rtt = results.seconds(key("rtt", "harbor", 64, p));
     double rtt_forever = results.seconds(key("diag", "harbor-rtt-no-timeout", 64, p));
+    double null_spin = results.seconds(key("diag", "harbor-null-syscall-spin20us", 0, p));
     double pipe = results.seconds(key("rtt", "pipe", 64, p));
     double futex = results.seconds(key("rtt", "futex-shm", 64, p));
     std::snprintf(line, sizeof line,
@@ -246,6 +252,9 @@ void print_ratios(const Results& results, std::ostream& out) {
                   placement_name(p), human_time(null_call).c_str(), human_time(rtt).c_str(),
                   human_time(rtt_forever).c_str(), human_time(pipe).c_str(),
                   human_time(futex).c_str());
+    out << line;
+    std::snprintf(line, sizeof line, "  %-9s null syscall with MachineOptions::spin_ns = 20 us: %s\n",
+                  placement_name(p), human_time(null_spin).c_str());
     out << line;
     if (null_call > 0 && rtt > 0) {
       std::snprintf(line, sizeof line, "  %-9s a call/reply costs %.2f null syscalls\n",

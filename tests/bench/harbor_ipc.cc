@@ -25,9 +25,15 @@ struct Role {
   bool gets_receive_right;  // else the send right
 };
 
+hosted::MachineOptions machine_options(const HarborOptions& options) {
+  hosted::MachineOptions machine;
+  machine.spin_ns = options.spin_ns;
+  return machine;
+}
+
 class Run {
  public:
-  Run() : m_machine(hosted::MachineOptions{}) {
+  explicit Run(const HarborOptions& options) : m_machine(machine_options(options)) {
     m_machine.set_console([this](hb_task_id_t, const std::string& name, const std::string& text) {
       std::lock_guard<std::mutex> guard(m_mutex);
       m_console += "[" + name + "] " + text;
@@ -97,7 +103,7 @@ uint64_t deadline_for(uint64_t operations, uint64_t ns_each) {
 Batch harbor_round_trips(uint32_t size, uint64_t n, const HarborOptions& options) {
   uint64_t warmup = n < 200 ? n : 200;
   std::string timeout = text(options.call_timeout_ns);
-  Run run;
+  Run run(options);
   return run.go(HB_PORT_RENDEZVOUS, 0,
                 {{{"rtt-server", text(size), timeout}, true},
                  {{"rtt-client", text(n), text(size), text(warmup), timeout}, false}},
@@ -107,7 +113,7 @@ Batch harbor_round_trips(uint32_t size, uint64_t n, const HarborOptions& options
 Batch harbor_stream(uint32_t size, uint64_t n, uint32_t capacity, const HarborOptions& options) {
   uint64_t warmup = n < 1000 ? n : 1000;
   std::string timeout = text(options.call_timeout_ns);
-  Run run;
+  Run run(options);
   return run.go(HB_PORT_BOUNDED, capacity,
                 {{{"recv", text(n + warmup), text(size), timeout, text(size)}, true},
                  {{"send", text(n), text(size), text(warmup), timeout, text(size)}, false}},
@@ -118,7 +124,7 @@ Batch harbor_bulk(uint64_t total, uint64_t n, const HarborOptions& options) {
   const uint64_t per_transfer = (total + kBulkChunk - 1) / kBulkChunk;
   const uint64_t messages = n * per_transfer;
   std::string timeout = text(options.call_timeout_ns);
-  Run run;
+  Run run(options);
   // 16 chunks in flight = 1 MiB queued: inside the sender's default 4 MiB byte quota.
   return run.go(HB_PORT_BOUNDED, 16,
                 {{{"recv", text(messages + per_transfer), text(kBulkChunk), timeout, text(total)}, true},
@@ -127,8 +133,8 @@ Batch harbor_bulk(uint64_t total, uint64_t n, const HarborOptions& options) {
                 deadline_for(messages + per_transfer, 10000000));
 }
 
-Batch harbor_null_syscalls(uint64_t n) {
-  Run run;
+Batch harbor_null_syscalls(uint64_t n, const HarborOptions& options) {
+  Run run(options);
   // The port is unused; the task only needs its start message.
   return run.go(HB_PORT_BOUNDED, 1, {{{"null", text(n)}, false}}, deadline_for(n, 1000000));
 }

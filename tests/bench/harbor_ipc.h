@@ -11,10 +11,13 @@
 
 namespace bench {
 
-// How long every Harbor call in a task may block (0 = HB_FOREVER). A finite timeout puts
-// the blocked task on the kernel's deadline heap; harbor_bench measures both.
 struct HarborOptions {
+  // How long every Harbor call in a task may block (0 = HB_FOREVER). A finite timeout puts
+  // the blocked task on the kernel's deadline heap; harbor_bench measures both.
   uint64_t call_timeout_ns{10 * kSecondNs};
+  // hosted::MachineOptions::spin_ns: busy-wait on the syscall channel before sleeping (the
+  // machine uses it only while 2 x live tasks <= host cores). 0: the default, never.
+  uint32_t spin_ns{0};
 };
 
 // n hb_call round trips of `size` bytes each way (request and answer), client to a server
@@ -31,6 +34,6 @@ Batch harbor_stream(uint32_t size, uint64_t n, uint32_t capacity,
 Batch harbor_bulk(uint64_t total, uint64_t n, const HarborOptions& options = {});
 
 // n hb_task_self calls: one trap through the syscall channel and back, nothing else.
-Batch harbor_null_syscalls(uint64_t n);
+Batch harbor_null_syscalls(uint64_t n, const HarborOptions& options = {});
 
 }  // namespace bench
