@@ -23,6 +23,7 @@ struct State {
   uint64_t deadline{UINT64_MAX};
   std::set<std::string> images;
   std::vector<std::pair<uintptr_t, uintptr_t>> poisoned;
+  uintptr_t only_lo{0}, only_hi{UINTPTR_MAX};  // restrict_user_memory
   std::string console;
   uint64_t heap_bytes{0};
   uint64_t heap_blocks{0};
@@ -36,6 +37,7 @@ State& state() {
 
 bool owned(uint64_t address, uint64_t len) {
   if (address < 0x10000 || address + len < address) return false;
+  if (address < state().only_lo || address + len > state().only_hi) return false;
   for (auto [lo, hi] : state().poisoned)
     if (address < hi && address + len > lo) return false;
   return true;
@@ -129,6 +131,10 @@ uint64_t timer_deadline() { return state().deadline; }
 void poison(const void* address, size_t len) {
   auto lo = reinterpret_cast<uintptr_t>(address);
   state().poisoned.emplace_back(lo, lo + len);
+}
+void restrict_user_memory(const void* address, size_t len) {
+  state().only_lo = reinterpret_cast<uintptr_t>(address);
+  state().only_hi = state().only_lo + len;
 }
 const std::string& console() { return state().console; }
 uint64_t heap_bytes() { return state().heap_bytes; }

@@ -39,6 +39,8 @@ uint64_t timer_deadline();  // the last value given to arch::timer_set
 
 // Marks [address, address + len) as not owned by any task.
 void poison(const void* address, size_t len);
+// From now on only [address, address + len) is user memory (for fuzzing with wild pointers).
+void restrict_user_memory(const void* address, size_t len);
 
 // Everything written with console_write since reset().
 const std::string& console();
