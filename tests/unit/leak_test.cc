@@ -96,20 +96,35 @@ TEST_F(LeakTest, QuotaOfEveryTaskIsBackToZeroWhenItIsFreed) {
   EXPECT_EQ(heap_at_start(), arch::test::heap_bytes());
 }
 
-TEST_F(LeakTest, ReceiveRightCycleIsReclaimedWhenItsTasksExit) {
-  // P's receive right waits in Q's queue and Q's in P's: no task can ever receive from
-  // either. Once the task that built this exits, nobody can reach them.
+TEST_F(LeakTest, ReceiveRightCycleIsRefused) {
+  // P's receive right waiting in Q's queue and Q's in P's would leave two ports nobody can
+  // ever reach. The send that would close the cycle is refused (docs/design.md).
   TaskHandle a = spawn("a");
   PortPair p = a.port(HB_PORT_BOUNDED, 1);
   PortPair q = a.port(HB_PORT_BOUNDED, 1);
   ASSERT_STATUS(HB_OK, a.send(p.send, "q's receive right", {q.recv}));
-  ASSERT_STATUS(HB_OK, a.send(q.send, "p's receive right", {p.recv}));
+  uint32_t used = a.handles_used();
+  uint64_t charged = a.queued_bytes();
+  EXPECT_STATUS(HB_ERR_INVALID_ARG, a.send(q.send, "p's receive right", {p.recv}))
+      << "q's own receive right is inside a message: p's must not join it there";
+  EXPECT_EQ(used, a.handles_used());
+  EXPECT_EQ(charged, a.queued_bytes());
+  EXPECT_EQ(uint32_t{HB_OBJ_PORT}, a.info(p.recv).type) << "a keeps p's receive right";
   ASSERT_STATUS(kernel::kBlocked, a.exit(0));
   EXPECT_EQ(0u, kernel().task_count());
-  EXPECT_EQ(heap_at_start(), arch::test::heap_bytes())
-      << "two ports, two messages and the Task object of `a` stay allocated forever"
-      << "\n        hint: a port whose receive right is only inside messages of unreachable "
-         "ports is garbage (Mach/Zircon-style cycle)";
+  EXPECT_EQ(heap_at_start(), arch::test::heap_bytes()) << "nothing is left behind";
+}
+
+TEST_F(LeakTest, LongerReceiveRightCycleIsRefused) {
+  TaskHandle a = spawn("a");
+  PortPair p = a.port(HB_PORT_BOUNDED, 1);
+  PortPair q = a.port(HB_PORT_BOUNDED, 1);
+  PortPair r = a.port(HB_PORT_BOUNDED, 1);
+  ASSERT_STATUS(HB_OK, a.send(q.send, "r's receive right", {r.recv}));
+  ASSERT_STATUS(HB_OK, a.send(p.send, "q's receive right", {q.recv}));
+  EXPECT_STATUS(HB_ERR_INVALID_ARG, a.send(r.send, "p's receive right", {p.recv}));
+  ASSERT_STATUS(kernel::kBlocked, a.exit(0));
+  EXPECT_EQ(heap_at_start(), arch::test::heap_bytes());
 }
 
 TEST_F(LeakTest, SystemPortHoldingItsOnlyHandleIsReclaimedWhenItsTasksExit) {

@@ -104,6 +104,47 @@ TEST_F(TransferTest, MovedReceiveRightMakesTheReceiverTheOwner) {
   EXPECT_STATUS(HB_ERR_PEER_CLOSED, client.send(tx, "owner gone"));
 }
 
+TEST_F(TransferTest, ReceiveRightIntoAPortWhoseReceiveRightIsInAMessageIsInvalidArg) {
+  TaskHandle a = spawn("a"), b = spawn("b");
+  PortPair p = a.port(HB_PORT_BOUNDED, 4);
+  PortPair holder = a.port(HB_PORT_BOUNDED, 4);
+  ASSERT_STATUS(HB_OK, a.send(holder.send, "p's receive right rides here", {p.recv}));
+  PortPair mine = b.port(HB_PORT_BOUNDED, 1);
+  hb_handle_t to_p;
+  ASSERT_STATUS(HB_OK, a.dup(p.send, HB_RIGHTS_SAME, &to_p));
+  hb_handle_t tx = transfer(a, to_p, b);
+  EXPECT_STATUS(HB_ERR_INVALID_ARG, b.send(tx, "x", {mine.recv}));
+  EXPECT_EQ(uint32_t{HB_OBJ_PORT}, b.info(mine.recv).type) << "the refused handle stays";
+  EXPECT_STATUS(HB_OK, b.send(tx, "a send right is fine", {mine.send}));
+  // Once p's receive right is received again, receive rights may go into p once more.
+  ASSERT_STATUS(HB_OK, a.recv(holder.recv));
+  hb_handle_t p_recv = a.got().handles[0];
+  EXPECT_STATUS(HB_OK, b.send(tx, "now it is fine", {mine.recv}));
+  ASSERT_STATUS(HB_OK, a.recv(p_recv));
+}
+
+TEST_F(TransferTest, BlockedSenderOfAReceiveRightFailsIfThePortsReceiveRightLeftMeanwhile) {
+  // b waits (queue full) to put its receive right into p; meanwhile p's own receive right
+  // goes into a message. When a slot frees, queueing b's message could close a cycle, so
+  // b's send fails then with HB_ERR_INVALID_ARG and b keeps its handle.
+  TaskHandle a = spawn("a"), b = spawn("b"), c = spawn("c");
+  PortPair p = a.port(HB_PORT_BOUNDED, 1);
+  PortPair holder = a.port(HB_PORT_BOUNDED, 4);
+  hb_handle_t d;
+  ASSERT_STATUS(HB_OK, a.dup(p.send, HB_RIGHTS_SAME, &d));
+  hb_handle_t b_tx = transfer(a, p.send, b);
+  hb_handle_t c_tx = transfer(a, d, c);
+  ASSERT_STATUS(kernel::kBlocked, c.send(c_tx, "sync, fills p", {}, HB_SEND_SYNC, 100));
+  PortPair mine = b.port(HB_PORT_BOUNDED, 1);
+  ASSERT_STATUS(kernel::kBlocked, b.send(b_tx, "my receive right", {mine.recv}, 0, HB_FOREVER));
+  ASSERT_STATUS(HB_OK, a.send(holder.send, "p's receive right", {p.recv}));
+  advance(100);  // c's SYNC message times out and leaves p's queue: b's turn
+  EXPECT_RESUMED(c, HB_ERR_TIMED_OUT);
+  EXPECT_RESUMED(b, HB_ERR_INVALID_ARG);
+  EXPECT_EQ(uint32_t{HB_OBJ_PORT}, b.info(mine.recv).type) << "b keeps its receive right";
+  EXPECT_EQ(0u, b.queued_bytes());
+}
+
 TEST_F(TransferTest, SixteenHandlesFitAndSeventeenAreTooBig) {
   TaskHandle a = spawn("a"), b = spawn("b");
   std::vector<hb_handle_t> handles;

@@ -163,7 +163,12 @@ int64_t Model::prepare(Task& t, TaskId id, const SendArgs& a, int through, int* 
     if (!(cap->rights & HB_RIGHT_TRANSFER)) return HB_ERR_ACCESS;
     for (size_t j = 0; j < i; ++j)
       if (a.handles[j] == a.handles[i]) return HB_ERR_INVALID_ARG;
-    if (cap->port == through && (cap->rights & HB_RIGHT_RECV)) return HB_ERR_INVALID_ARG;
+    // A receive right never goes into its own port, nor into a port whose receive right
+    // is itself inside a queued message: that is how cycles of unreachable ports would
+    // close (docs/design.md, "Handles and rights").
+    if ((cap->rights & HB_RIGHT_RECV) && through >= 0 &&
+        (cap->port == through || receive_side_in_transit(m_ports[through])))
+      return HB_ERR_INVALID_ARG;
   }
   uint64_t cost = charge(a.len);
   if (cost > m_config.queued_bytes_quota || t.charged > m_config.queued_bytes_quota - cost)
@@ -181,7 +186,8 @@ int64_t Model::prepare(Task& t, TaskId id, const SendArgs& a, int through, int* 
 }
 
 // The send is certain to succeed: the handles leave the sender's table for the message.
-void Model::commit(Message& m) {
+// `queued`: the message waits in a queue, so its capabilities are "in transit" there.
+void Model::commit(Message& m, bool queued) {
   if (m.committed) return;
   Task& s = task(m.sender);
   for (Handle h : m.pending) {
@@ -190,12 +196,33 @@ void Model::commit(Message& m) {
   }
   m.pending.clear();
   m.committed = true;
+  m.in_transit = queued;
+  if (queued) in_transit(m, +1);
+}
+
+// Receive rights riding in a queued message are counted by their port.
+void Model::in_transit(const Message& m, int delta) {
+  for (const Cap& cap : m.caps)
+    if (cap.rights & HB_RIGHT_RECV) m_ports[cap.port].recv_in_transit += delta;
+}
+
+bool Model::carries_receive_right(const Message& m) const {
+  if (m.committed) {
+    for (const Cap& cap : m.caps)
+      if (cap.rights & HB_RIGHT_RECV) return true;
+    return false;
+  }
+  const Task& s = m_tasks.at(m.sender);
+  for (Handle h : m.pending)
+    if (s.handles.at(h).rights & HB_RIGHT_RECV) return true;
+  return false;
 }
 
 void Model::destroy(int mid) {
   Message m = m_messages.at(mid);
   m_messages.erase(mid);
   task(m.charged).charged -= charge(m.len);
+  if (m.in_transit) in_transit(m, -1);
   for (const Cap& cap : m.caps) drop_cap(cap);  // handles inside are closed
 }
 
@@ -218,7 +245,9 @@ int64_t Model::deliver(TaskId rid, int mid) {
     return HB_ERR_BUFFER_TOO_SMALL;
   }
   if (free_slots(r) < m.handle_count()) return HB_ERR_NO_MEMORY;
-  commit(m);
+  commit(m, /*queued=*/false);  // straight from the sender's table to the receiver's
+  if (m.in_transit) in_transit(m, -1);
+  m.in_transit = false;
   Delivery d{m.serial, m.len, m.sender, m.badge, {}};
   for (const Cap& cap : m.caps) d.handles.push_back(install(r, cap));
   m.caps.clear();  // moved, not dropped
@@ -299,9 +328,18 @@ void Model::admit_blocked_senders(int pid) {
     m_ports[pid].senders.pop_front();
     Task& st = task(s);
     Message& m = m_messages.at(st.message);
+    if (receive_side_in_transit(m_ports[pid]) && carries_receive_right(m)) {
+      // The port's receive right went into a message while this sender waited: queueing
+      // its receive right now could close a cycle, so its send fails after all.
+      int mid = st.message;
+      m.blocked_sender = 0;
+      destroy(mid);
+      wake(s, HB_ERR_INVALID_ARG);
+      continue;
+    }
     m_ports[pid].queue.push_back(st.message);
     if (st.send_flags & HB_SEND_SYNC) continue;  // queued, but still waits for a receiver
-    commit(m);
+    commit(m, /*queued=*/true);
     m.blocked_sender = 0;
     wake(s, HB_OK);
   }
@@ -343,7 +381,7 @@ int64_t Model::send_message(TaskId sid, int pid, int mid, uint32_t flags, uint64
     }
     m_ports[pid].queue.push_back(mid);
     if (!sync) {
-      commit(m_messages.at(mid));
+      commit(m_messages.at(mid), /*queued=*/true);
       return HB_OK;
     }
   } else {

@@ -8,13 +8,15 @@
 //   - ports of the three modes, with FIFO queues, blocked senders and blocked receivers;
 //   - send (with HB_SEND_SYNC, HB_NOWAIT, HB_FOREVER or a relative timeout), send to a task
 //     id, receive (from anyone or HB_RECV_FROM one task), close, dup, badge mint;
-//   - handles moved in messages (committed only when the send is certain to succeed);
+//   - handles moved in messages (committed only when the send is certain to succeed),
+//     send rights and receive rights; a receive right may not go into a port whose own
+//     receive right is inside a queued message (docs/design.md: no cycles of unreachable
+//     ports);
 //   - quotas: queued bytes charged to the sender, ports charged to the creator, handle slots;
 //   - owner death, end-of-stream when the last send right goes, timeouts, task exit.
 //
 // Not modelled (the unit tests cover them): call/reply, semaphores, spawn/wait, system
-// ports, bad pointers, and moving receive rights (which can build cycles the kernel does
-// not reclaim: /work/notes/kernel-bugs.md #1).
+// ports, grant regions, bad pointers.
 //
 // The model names handles by the numbers the kernel hands out: a call that creates handles
 // returns placeholders (negative numbers) that the driver renames to the kernel's numbers
@@ -133,6 +135,7 @@ class Model {
     uint64_t badge{0};
     TaskId charged{0};             // whose quota pays
     bool committed{false};         // handles moved out of the sender's table?
+    bool in_transit{false};        // committed while queued: its capabilities ride in it
     std::vector<Handle> pending;   // uncommitted: handle numbers in the sender's table
     std::vector<Cap> caps;         // committed: the capabilities it carries
     TaskId blocked_sender{0};      // a sender waiting on this very message
@@ -150,6 +153,7 @@ class Model {
     uint32_t send_rights{0};
     uint32_t recv_rights{0};
     uint32_t caps{0};                // capabilities of any kind (tables and messages)
+    uint32_t recv_in_transit{0};     // receive rights inside queued messages
     std::deque<int> queue;           // message ids, oldest first
     std::deque<TaskId> senders;      // blocked senders, oldest first
     std::deque<TaskId> receivers;    // blocked receivers, oldest first
@@ -180,7 +184,12 @@ class Model {
   int64_t prepare(Task& t, TaskId id, const SendArgs& a, int through, int* message_out);
   int64_t send_message(TaskId sender, int port, int message, uint32_t flags, uint64_t timeout);
   int64_t deliver(TaskId receiver, int message);
-  void commit(Message& m);
+  void commit(Message& m, bool queued);
+  bool receive_side_in_transit(const Port& p) const {
+    return p.recv_rights > 0 && p.recv_in_transit == p.recv_rights;
+  }
+  bool carries_receive_right(const Message& m) const;
+  void in_transit(const Message& m, int delta);
   void destroy(int message);
   void discard(int message) { m_discarded.push_back(message); }
   void flush();

@@ -16,6 +16,7 @@
 // Seed: HARBOR_SEED=<n> (default fixed); it is printed, and on failure so are the last
 // operations, so a failure can be replayed exactly:
 //   HARBOR_SEED=1234 build/unit/tests/unit/harbor_model_test
+// HARBOR_MODEL_TRACE=1 prints every step as it runs.
 #include "model/model.h"
 
 #include <arch/clock.h>
@@ -173,6 +174,7 @@ class Driver {
   uint64_t m_step{0};
   std::deque<std::string> m_log;
   std::string m_failure;
+  bool m_trace{env_or("HARBOR_MODEL_TRACE", 0) != 0};  // print every step as it runs
   std::map<std::string, std::map<std::string, uint64_t>> m_stats;  // op -> result -> count
 
  public:
@@ -313,11 +315,13 @@ std::vector<Handle> Driver::pick_moved_handles(TaskId t, Handle through) {
   if (r < (through == 0 ? 40u : 70u)) return moved;  // send_task spreads rights more often
   if (r < 70) r = 70 + rand(30);
   const auto& table = m_model.handles(t);
-  // Send rights (and handles without TRANSFER, refused); never a receive right of another
-  // port: moving receive rights can build cycles the kernel does not reclaim (bug #1).
+  // Mostly send rights; now and then a receive right (the port changes owner, or the send
+  // is refused because it would close a cycle); the inbox has no TRANSFER (refused).
   std::vector<Handle> movable;
+  bool receive_rights_too = chance(25);
   for (const auto& [h, cap] : table)
-    if (!(cap.rights & HB_RIGHT_RECV)) movable.push_back(h);
+    if (h != HB_INBOX && (receive_rights_too || !(cap.rights & HB_RIGHT_RECV)))
+      movable.push_back(h);
   if (movable.empty() || chance(3)) movable.push_back(HB_INBOX);  // no TRANSFER: ACCESS
   if (r < 93) {
     uint32_t n = r < 88 ? 1 : 2;
@@ -611,6 +615,7 @@ void Driver::compare(const std::string& what, TaskId caller, int64_t kernel_ret,
   if (!expected.resumed.empty()) line << ", resumed " << describe_resumed(expected.resumed);
   m_log.push_back(line.str());
   while (m_log.size() > 40) m_log.pop_front();
+  if (m_trace) std::cout << line.str() << "\n";
   if (!m_failure.empty()) return;
 
   std::string kind = what.substr(what.find(' ') + 1);
