@@ -1,5 +1,6 @@
 // emulator/cli.cc - harbor-emu's command line (CLI11). The --help text is the reference a
 // user sees first; docs/emulator.md says the same at length.
+#include "examples_dir.h"
 #include "options.h"
 #include "scenario.h"
 
@@ -34,7 +35,7 @@ JSON in https://ui.perfetto.dev; paste the Mermaid into a ```mermaid block.
 Examples:
   harbor-emu                                       # the showcase
   harbor-emu --stats                               # ... and its statistics
-  harbor-emu run docs/scenarios/pipeline.scn --deterministic --trace text
+  harbor-emu run docs/scenarios/fan-in.scn --deterministic --trace text
   harbor-emu run my.scn --seed 7 --trace chrome --trace-out my.json
   harbor-emu exec hello 3 from the emulator; echo $?   # prints, then 3
   harbor-emu --cores 1 exec ./build/app --verbose  # your own program, one core
@@ -78,7 +79,10 @@ std::optional<EmulatorOptions> parse_command_line(int argc, char** argv, int& ex
 
   CLI::App app{"harbor-emu - the Harbor microkernel, hosted: every task a Linux process.",
                "harbor-emu"};
-  app.footer(kFooter);
+  std::string footer = kFooter;
+  footer += "\nBuilt-in examples are looked up in:";
+  for (const std::string& dir : example_search_path()) footer += "\n  " + dir;
+  app.footer(footer);
   app.fallthrough();  // global options may also follow the command
   app.require_subcommand(0, 1);
 
@@ -86,23 +90,28 @@ std::optional<EmulatorOptions> parse_command_line(int argc, char** argv, int& ex
   uint64_t seed = 0;
   std::string trace, timeout;
   app.add_option("--cores", cores, "emulated cores (default: the host's count; showcase: 2)")
+      ->type_name("N")
       ->check(CLI::Range(1, 64));
   app.add_flag("--deterministic", options.deterministic,
                "the emulator schedules tasks itself at syscall boundaries and traces use a "
                "logical clock: runs repeat byte for byte");
   app.add_option("--seed", seed,
                  "reproducible random interleaving N (implies --deterministic; 0 = round "
-                 "robin)");
+                 "robin)")
+      ->type_name("N");
   app.add_option("--trace", trace, "record a trace and write it as text, mermaid or chrome")
+      ->type_name("FORMAT")
       ->check(CLI::IsMember({"text", "mermaid", "chrome"}));
   app.add_option("--trace-out", options.trace_out,
                  "where the trace goes (text: stdout; mermaid: harbor-trace.mmd; chrome: "
-                 "harbor-trace.json; '-': stdout)");
+                 "harbor-trace.json; '-': stdout)")
+      ->type_name("FILE");
   app.add_flag("--stats", options.stats,
                "print per-core, per-task and per-port statistics after the run");
   app.add_option("--timeout", timeout,
                  "give up after DURATION (e.g. 500ms, 10s); for run it overrides the "
-                 "scenario's `timeout` (default 10s); exec: no limit unless given");
+                 "scenario's `timeout` (default 10s); exec: no limit unless given")
+      ->type_name("DURATION");
   app.set_version_flag("--version", std::string("harbor-emu ") + HARBOR_VERSION);
 
   CLI::App* run = app.add_subcommand("run", "run a scenario file (see below)");

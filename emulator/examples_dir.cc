@@ -3,7 +3,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
+#include <filesystem>
 #include <cstdlib>
 #include <sys/stat.h>
 
@@ -44,7 +46,12 @@ std::vector<std::string> example_search_path() {
   dirs.push_back(self + "/" + HARBOR_EXAMPLES_RELATIVE_DIR);
   // Tests of an installed Harbor set this, so that only the installed examples count.
   if (!std::getenv("HARBOR_EXAMPLES_NO_BUILD_TREE")) dirs.emplace_back(HARBOR_EXAMPLES_BUILD_DIR);
-  return dirs;
+  std::vector<std::string> unique;
+  for (const std::string& dir : dirs) {
+    const std::string clean = std::filesystem::path(dir).lexically_normal().string();
+    if (std::find(unique.begin(), unique.end(), clean) == unique.end()) unique.push_back(clean);
+  }
+  return unique;
 }
 
 ResolvedProgram resolve_program(const std::string& program, const std::string& base_dir) {
