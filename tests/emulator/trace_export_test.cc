@@ -246,3 +246,25 @@ TEST(TraceSortTest, SortBySequenceRestoresGlobalOrder) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(TraceSortTest, BlocksAreAttributedToTheSyscallTheTaskEnteredLast) {
+  std::vector<kernel::TraceRecord> records(4);
+  records[0].kind = kernel::TraceKind::SyscallEnter;
+  records[0].task = 1;
+  records[0].syscall = HB_SYS_SEND;
+  records[1].kind = kernel::TraceKind::SyscallEnter;
+  records[1].task = 2;
+  records[1].syscall = HB_SYS_RECV;
+  records[2].kind = kernel::TraceKind::Block;  // the kernel leaves syscall 0 here
+  records[2].task = 1;
+  records[3].kind = kernel::TraceKind::Block;
+  records[3].task = 2;
+  records[3].syscall = HB_SYS_CALL;  // a syscall the kernel did record is kept
+  emu::attribute_syscalls(records);
+  EXPECT_EQ(records[2].syscall, HB_SYS_SEND);
+  EXPECT_EQ(records[3].syscall, HB_SYS_CALL);
+}
+
+}  // namespace
