@@ -174,6 +174,9 @@ void Observer::read_stats(kernel::Kernel& k) {
   // Last: our references no longer count among the kernel's live objects.
   m_report.kernel = k.stats();
   m_report.trace_lost = k.trace().lost();
+  if (k.caches().enabled())
+    for (uint32_t core = 0; core < m_report.cores && core < arch::kMaxCores; ++core)
+      m_report.caches.push_back(k.caches().stats(core));
 }
 
 }  // namespace emu

@@ -78,14 +78,22 @@ void write_stats(std::ostream& out, const StatsReport& report,
               (ull)k.messages_received, (ull)k.bytes_copied, (ull)k.blocks, (ull)k.wakeups,
               (ull)k.objects_alive);
 
-  out << "per core (from the trace):\n";
-  out << line("  %-5s %9s %7s %9s %10s %7s %7s %9s %11s", "core", "syscalls", "sends",
-              "receives", "bytes", "blocks", "wakes", "switches", "cache h/m");
+  out << "per core (from the trace; the message-buffer caches' own counters):\n";
+  out << line("  %-5s %9s %7s %9s %10s %7s %7s %9s %11s %13s", "core", "syscalls", "sends",
+              "receives", "bytes", "blocks", "wakes", "switches", "cache h/m",
+              "refill/flush");
   for (const CoreStats& c : core_stats(records, report.cores)) {
-    const std::string cache = std::to_string(c.cache_hits) + "/" + std::to_string(c.cache_misses);
-    out << line("  %-5u %9llu %7llu %9llu %10llu %7llu %7llu %9llu %11s", c.core,
+    // The caches' own counters when the kernel has them; else what the trace recorded.
+    std::string cache = std::to_string(c.cache_hits) + "/" + std::to_string(c.cache_misses);
+    std::string pool = "-";
+    if (c.core < report.caches.size()) {
+      const kernel::CoreCacheStats& magazines = report.caches[c.core];
+      cache = std::to_string(magazines.hits) + "/" + std::to_string(magazines.misses);
+      pool = std::to_string(magazines.refills) + "/" + std::to_string(magazines.flushes);
+    }
+    out << line("  %-5u %9llu %7llu %9llu %10llu %7llu %7llu %9llu %11s %13s", c.core,
                 (ull)c.syscalls, (ull)c.sends, (ull)c.receives, (ull)c.bytes, (ull)c.blocks,
-                (ull)c.wakes, (ull)c.switches, cache.c_str());
+                (ull)c.wakes, (ull)c.switches, cache.c_str(), pool.c_str());
   }
   if (report.trace_lost > 0)
     out << line("  (%llu trace records were overwritten before they were read: the counts "

@@ -2,7 +2,8 @@
 //
 //   kernel   KernelStats: totals since boot
 //   cores    counted from the trace records each emulated core wrote (syscalls, messages,
-//            blocks, wake-ups, task switches, cache hits/misses)
+//            blocks, wake-ups, task switches), and the per-core message-buffer caches'
+//            own counters (hits, misses, refills from and flushes to the shared pool)
 //   tasks    Task::stats_* of every task the run saw
 //   ports    Port::stats_* of the scenario's ports and of every task's inbox
 //
@@ -49,6 +50,7 @@ struct CoreStats {
 struct StatsReport {
   kernel::KernelStats kernel{};
   uint32_t cores{0};
+  std::vector<kernel::CoreCacheStats> caches;  // per core, from the kernel's KmemCache
   std::vector<TaskStats> tasks;  // by id
   std::vector<PortStats> ports;  // in the order they were first seen
   uint64_t trace_lost{0};
