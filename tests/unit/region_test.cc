@@ -69,7 +69,6 @@ TEST_F(RegionTest, ReadOnlyGrantCannotBeMappedWritable) {
   ASSERT_STATUS(HB_OK, create(a, 4096, &r));
   ASSERT_STATUS(HB_OK,
                 a.dup(r, HB_RIGHT_READ | HB_RIGHT_MAP | HB_RIGHT_DUP | HB_RIGHT_TRANSFER, &ro));
-
   hb_handle_t in_b = transfer(a, ro, b);
   void* out = reinterpret_cast<void*>(0x7);
   EXPECT_STATUS(HB_ERR_ACCESS, map(b, in_b, HB_RIGHT_READ | HB_RIGHT_WRITE, &out));
