@@ -141,13 +141,15 @@ ScenarioResult run_scenario(hosted::Machine& machine, Observer& observer, Consol
     }
   }
 
-  // (2c) Every task, in declaration order, under one hold of the kernel lock: no task can
-  // make a syscall before the last one exists, so a --deterministic run starts the same way
-  // every time, and each task has its scenario name before it runs. ${NAME} in arguments is
-  // an earlier task's id. (This is Machine::start's spawn_root, done for all tasks at once.)
+  // (2c) Every task, in declaration order, under one hold of the kernel lock, with the
+  // deterministic scheduler held (Machine::pause) until the last one exists: no task makes a
+  // syscall before all exist, so a --deterministic run starts the same way every time, and
+  // each task has its scenario name before it runs. ${NAME} in arguments is an earlier
+  // task's id. (This is Machine::start's spawn_root, done for all tasks at once.)
   const uint32_t cores = machine.cores();
   std::map<std::string, hb_task_id_t> ids;
   std::string failure;
+  machine.pause();
   machine.with_kernel([&](kernel::Kernel& k) {
     for (size_t i = 0; i < scenario.tasks.size(); ++i) {
       const TaskDecl& t = scenario.tasks[i];
@@ -185,6 +187,7 @@ ScenarioResult run_scenario(hosted::Machine& machine, Observer& observer, Consol
     }
   });
   for (const TaskResult& r : result.tasks) observer.name_task(r.id, r.name);
+  machine.resume();  // let the scheduler pick the first task
   if (!failure.empty()) return give_up(failure);
   // From now on, ports live and die with their tasks: a port whose receiving task exits is
   // dead, and a port whose senders all exited reads as closed (HB_ERR_PEER_CLOSED).
