@@ -143,6 +143,17 @@ TEST_F(BadInputTest, PortCreateWithUnownedOutPointerIsFaultAndCreatesNothing) {
   EXPECT_EQ(heap, arch::test::heap_bytes()) << "the half-made port was freed";
 }
 
+TEST_F(BadInputTest, PortCreateThatFaultsWritesNeitherOutParameter) {
+  // harbor/sys.h: "out-parameters are written only when the call returns HB_OK".
+  TaskHandle a = spawn("a");
+  hb_handle_t recv = -7;
+  char poisoned[sizeof(hb_handle_t)];
+  arch::test::poison(poisoned, sizeof(poisoned));
+  EXPECT_STATUS(HB_ERR_FAULT, a.port_create(HB_PORT_BOUNDED, 1, 0, &recv,
+                                            reinterpret_cast<hb_handle_t*>(poisoned)));
+  EXPECT_EQ(-7, recv) << "the receive handle's number was written although the call failed";
+}
+
 TEST_F(BadInputTest, OutPointerFaultsLeaveNoNewHandle) {
   TaskHandle a = spawn("a");
   PortPair p = a.port(HB_PORT_BOUNDED, 1);

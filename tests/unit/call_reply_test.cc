@@ -229,6 +229,48 @@ TEST_F(CallReplyTest, ReplyCapabilityInsideItsOwnAnswerIsInvalidArg) {
   ASSERT_STATUS(HB_OK, server.reply(reply, "proper"));
 }
 
+TEST_F(CallReplyTest, RequestTooBigForTheServersBufferStaysQueuedWithItsReplyCapability) {
+  ASSERT_STATUS(kernel::kBlocked, client.call(to_server, "a long request"));
+  uint32_t used = server.handles_used();
+  server.set_recv_capacity(4, 16);
+  EXPECT_STATUS(HB_ERR_BUFFER_TOO_SMALL, server.recv(service.recv));
+  EXPECT_EQ(14u, server.raw_in().len);
+  EXPECT_EQ(used, server.handles_used()) << "no reply capability was installed";
+  EXPECT_BLOCKED(client);
+  server.set_recv_capacity(4096, 16);
+  ASSERT_STATUS(HB_OK, server.recv(service.recv));
+  ASSERT_STATUS(HB_OK, server.reply(server.got().reply, "answer"));
+  EXPECT_RESUMED(client, HB_OK);
+}
+
+TEST_F(CallReplyTest, ServerWithoutRoomForTheReplyCapabilityGetsNoMemory) {
+  kernel::KernelConfig config;
+  config.quota.handles = 4;  // the inbox and two more
+  reset(config);
+  TaskHandle s = spawn("s"), c = spawn("c");
+  PortPair p = s.port(HB_PORT_BOUNDED, 2);  // s: full
+  hb_handle_t tx = transfer(s, p.send, c);   // s: one slot free
+  hb_handle_t gift;
+  ASSERT_STATUS(HB_OK, c.sem_create(0, 1, &gift));
+  ASSERT_STATUS(kernel::kBlocked, c.call(tx, "with a handle", {gift}));
+  EXPECT_STATUS(HB_ERR_NO_MEMORY, s.recv(p.recv)) << "one handle + the reply capability";
+  EXPECT_BLOCKED(c);
+}
+
+TEST_F(CallReplyTest, RequestOfADeadCallerStillArrivesAndItsReplyIsPeerClosed) {
+  ASSERT_STATUS(kernel::kBlocked, client.call(to_server, "I will be gone"));
+  kernel().task_died(*client.task(), -9);
+  ASSERT_STATUS(HB_OK, server.recv(service.recv));
+  EXPECT_STATUS(HB_ERR_PEER_CLOSED, server.reply(server.got().reply, "too late"));
+}
+
+TEST_F(CallReplyTest, ReplyRecvWithABadReplyHandleReturnsAtOnce) {
+  ASSERT_STATUS(HB_OK, client.send(to_server, "waiting"));
+  EXPECT_STATUS(HB_ERR_BAD_HANDLE, server.reply_recv(0x5555, "x", service.recv));
+  ASSERT_STATUS(HB_OK, server.recv(service.recv)) << "the failed call received nothing";
+  EXPECT_EQ("waiting", server.got().data);
+}
+
 TEST_F(CallReplyTest, CallWithHandlesMovesThemToTheServer) {
   PortPair mine = client.port(HB_PORT_BOUNDED, 1);
   ASSERT_STATUS(kernel::kBlocked, client.call(to_server, "take it", {mine.send}));

@@ -110,6 +110,19 @@ TEST_F(InboxTest, InboxIsBoundedByTheConfiguredCapacity) {
   EXPECT_RESUMED(a, HB_OK);
 }
 
+TEST_F(InboxTest, SendToAFullInboxTimesOut) {
+  kernel::KernelConfig config;
+  config.inbox_capacity = 1;
+  reset(config);
+  TaskHandle a = spawn("a"), b = spawn("b");
+  ASSERT_STATUS(HB_OK, a.send_task(b.id(), "1"));
+  ASSERT_STATUS(kernel::kBlocked, a.send_task(b.id(), "2", {}, 0, 300));
+  advance(300);
+  EXPECT_RESUMED(a, HB_ERR_TIMED_OUT);
+  ASSERT_STATUS(HB_OK, b.recv(HB_INBOX));
+  EXPECT_STATUS(HB_ERR_WOULD_BLOCK, b.recv(HB_INBOX)) << "the timed-out message never came";
+}
+
 TEST_F(InboxTest, SenderBlockedOnAFullInboxWakesWhenItsTaskExits) {
   kernel::KernelConfig config;
   config.inbox_capacity = 1;

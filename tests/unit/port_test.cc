@@ -117,5 +117,14 @@ TEST_F(PortTest, EachMessageIsDeliveredExactlyOnce) {
   EXPECT_STATUS(HB_ERR_WOULD_BLOCK, a.recv(p.recv));
 }
 
+TEST_F(PortTest, ClockYieldAndSelfWork) {
+  TaskHandle a = spawn("a");
+  uint64_t before = static_cast<uint64_t>(a.syscall(HB_SYS_CLOCK_NS));
+  advance(1234);
+  EXPECT_EQ(before + 1234, static_cast<uint64_t>(a.syscall(HB_SYS_CLOCK_NS)));
+  EXPECT_STATUS(HB_OK, a.syscall(HB_SYS_YIELD));
+  EXPECT_EQ(static_cast<int64_t>(a.id()), a.self());
+}
+
 }  // namespace
 }  // namespace harbor::test

@@ -155,6 +155,36 @@ TEST_F(SpawnTest, OrphanedChildRunsOnAndIsReapedWhenItExits) {
   EXPECT_EQ(nullptr, kernel().find_task(id)) << "nobody can wait for it: reaped at once";
 }
 
+TEST_F(SpawnTest, ZombieChildIsReapedWhenItsParentExits) {
+  hb_task_id_t id = 0;
+  ASSERT_STATUS(HB_OK, parent.spawn("child", "", {}, &id));
+  ASSERT_STATUS(kernel::kBlocked, adopt(id).exit(3));
+  ASSERT_NE(nullptr, kernel().find_task(id)) << "a zombie, waiting for its parent";
+  ASSERT_STATUS(kernel::kBlocked, parent.exit(0));
+  EXPECT_EQ(nullptr, kernel().find_task(id)) << "nobody can collect it now";
+}
+
+TEST_F(SpawnTest, UnreadStartMessageIsDestroyedWhenTheChildExits) {
+  PortPair p = parent.port(HB_PORT_BOUNDED, 1);
+  hb_task_id_t id = 0;
+  ASSERT_STATUS(HB_OK, parent.spawn("child", "arguments", {p.send}, &id));
+  EXPECT_GT(parent.queued_bytes(), 0u);
+  ASSERT_STATUS(kernel::kBlocked, parent.recv(p.recv, HB_FOREVER));
+  kernel().task_died(*adopt(id).task(), -11);
+  EXPECT_RESUMED(parent, HB_ERR_PEER_CLOSED) << "the send right in the start message closed";
+  EXPECT_EQ(0u, parent.queued_bytes());
+  int32_t code = 0;
+  ASSERT_STATUS(HB_OK, parent.wait(id, &code));
+  EXPECT_EQ(-11, code);
+}
+
+TEST_F(SpawnTest, InboxCannotBeGivenToAChild) {
+  hb_task_id_t id = 0;
+  EXPECT_STATUS(HB_ERR_ACCESS, parent.spawn("child", "", {HB_INBOX}, &id))
+      << "the inbox has no TRANSFER right";
+  EXPECT_EQ(0u, id);
+}
+
 TEST_F(SpawnTest, ChildExitClosesItsHandlesAndKillsItsPorts) {
   PortPair p = parent.port(HB_PORT_BOUNDED, 4);
   hb_task_id_t id = 0;
