@@ -3,6 +3,8 @@
 // the caller wakes with HB_ERR_PEER_CLOSED (SPEC 2-3; protocol steps in kernel/reply.h).
 #include "harness.h"
 
+#include <arch/test_control.h>
+
 namespace harbor::test {
 namespace {
 
@@ -269,6 +271,36 @@ TEST_F(CallReplyTest, ReplyRecvWithABadReplyHandleReturnsAtOnce) {
   EXPECT_STATUS(HB_ERR_BAD_HANDLE, server.reply_recv(0x5555, "x", service.recv));
   ASSERT_STATUS(HB_OK, server.recv(service.recv)) << "the failed call received nothing";
   EXPECT_EQ("waiting", server.got().data);
+}
+
+TEST_F(CallReplyTest, TimeoutCoversSendingAndWaitingForTheReply) {
+  TaskHandle s = spawn("s"), c = spawn("c");
+  PortPair p = s.port(HB_PORT_RENDEZVOUS);
+  hb_handle_t tx = transfer(s, p.send, c);
+  ASSERT_STATUS(kernel::kBlocked, c.call(tx, "x", {}, 100));
+  advance(60);
+  ASSERT_STATUS(HB_OK, s.recv(p.recv)) << "the request is taken after 60 ns";
+  advance(39);
+  EXPECT_BLOCKED(c);
+  advance(1);
+  EXPECT_RESUMED(c, HB_ERR_TIMED_OUT) << "one timeout for the whole call (design.md)";
+}
+
+TEST_F(CallReplyTest, ReplyWithAFaultingMessageKeepsTheCapability) {
+  hb_handle_t reply = request(client, to_server, "x");
+  EXPECT_STATUS(HB_ERR_FAULT, server.syscall(HB_SYS_REPLY, static_cast<uint32_t>(reply), 0x1000));
+  EXPECT_BLOCKED(client);
+  ASSERT_STATUS(HB_OK, server.reply(reply, "second try"));
+  EXPECT_RESUMED(client, HB_OK);
+}
+
+TEST_F(CallReplyTest, CallerWhoseBufferFaultsWakesWithFaultAndTheCapabilityIsUsedUp) {
+  hb_handle_t reply = request(client, to_server, "x");
+  arch::test::poison(client.recv_data(), 64);  // the caller's answer buffer went away
+  int64_t r = server.reply(reply, "answer");
+  EXPECT_RESUMED(client, HB_ERR_FAULT);
+  EXPECT_STATUS(HB_ERR_BAD_HANDLE, server.reply(reply, "again"))
+      << "the reply capability was consumed (the replier saw " << status_name(r) << ")";
 }
 
 TEST_F(CallReplyTest, CallWithHandlesMovesThemToTheServer) {

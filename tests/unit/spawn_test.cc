@@ -138,6 +138,28 @@ TEST_F(SpawnTest, TaskIdsAreNeverReused) {
   }
 }
 
+TEST_F(SpawnTest, AnOldIdStaysUnknownWhenItsTableSlotIsReused) {
+  // A task lives in slot id % kMaxTasks; ids still count up, so the task that takes over a
+  // slot must not answer to the old id.
+  TaskHandle first = spawn("first");
+  hb_task_id_t old_id = first.id();
+  ASSERT_STATUS(kernel::kBlocked, first.exit(0));
+  TaskHandle sender = spawn("sender");
+  TaskHandle same_slot;
+  for (uint32_t i = 0; i < kernel::Kernel::kMaxTasks + 1; ++i) {
+    TaskHandle t = spawn("filler");
+    if (t.id() % kernel::Kernel::kMaxTasks == old_id % kernel::Kernel::kMaxTasks) {
+      same_slot = t;
+      break;
+    }
+    ASSERT_STATUS(kernel::kBlocked, t.exit(0));
+  }
+  ASSERT_NE(0u, same_slot.id()) << "no task landed in the old slot";
+  EXPECT_NE(old_id, same_slot.id());
+  EXPECT_STATUS(HB_ERR_NOT_FOUND, sender.send_task(old_id, "to the old id"));
+  EXPECT_STATUS(HB_OK, sender.send_task(same_slot.id(), "to the new one"));
+}
+
 TEST_F(SpawnTest, TaskSelfReturnsTheId) {
   hb_task_id_t id = 0;
   ASSERT_STATUS(HB_OK, parent.spawn("child", "", {}, &id));
