@@ -17,6 +17,8 @@
 #include <hosted/machine.h>
 #include <kernel/kernel.h>
 
+#include "region_space.h"
+
 #include <sys/types.h>
 
 #include <atomic>
@@ -63,6 +65,7 @@ struct TaskContext {
   uint32_t pending_number{0};
   uint64_t pending_args[6]{};
   int64_t ready_result{0};
+  hosted::detail::RegionSpace regions;  // where its grant regions are mapped (region_memory.cc)
 
   // Read by the serving thread without the lock.
   std::atomic<bool> awaiting_response{false};  // a request taken and not answered yet

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "raw_syscall.h"
+#include "region.h"
 
 using harbor::runtime::raw_syscall;
 
@@ -74,13 +75,12 @@ hb_status_t hb_region_create(uint64_t size, uint32_t flags, hb_handle_t* out) {
   return status(raw_syscall(HB_SYS_REGION_CREATE, size, u32(flags), p(out)));
 }
 
+// The kernel's call plus the target's part of mapping (region.h: hosted, the task mmaps).
 hb_status_t hb_region_map(hb_handle_t region, uint32_t rights, void** addr_out) {
-  return status(raw_syscall(HB_SYS_REGION_MAP, h(region), u32(rights), p(addr_out)));
+  return harbor::runtime::region_map(region, rights, addr_out);
 }
 
-hb_status_t hb_region_unmap(void* addr) {
-  return status(raw_syscall(HB_SYS_REGION_UNMAP, p(addr)));
-}
+hb_status_t hb_region_unmap(void* addr) { return harbor::runtime::region_unmap(addr); }
 
 hb_status_t hb_region_revoke(hb_handle_t region) {
   return status(raw_syscall(HB_SYS_REGION_REVOKE, h(region)));

@@ -16,6 +16,7 @@
 #include <mutex>
 
 #include "../raw_syscall.h"
+#include "channel_lock.h"
 
 namespace harbor::runtime {
 
@@ -24,7 +25,8 @@ namespace {
 hosted::Channel* g_channel = nullptr;
 std::once_flag g_attach_once;
 // A task is one thread of control: calls from several threads of one process take turns.
-std::mutex g_call_mutex;
+// Recursive: the runtime's own files may hold it around a call (ChannelLock).
+std::recursive_mutex g_call_mutex;
 
 void attach() {
   const char* text = std::getenv(hosted::kChannelEnv);
@@ -57,7 +59,7 @@ __attribute__((constructor)) void attach_at_start() { channel(); }
 int64_t raw_syscall(uint32_t number, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
                     uint64_t a4, uint64_t a5) {
   hosted::Channel* c = channel();
-  std::lock_guard<std::mutex> guard(g_call_mutex);
+  std::lock_guard<std::recursive_mutex> guard(g_call_mutex);
   auto state = hosted::channel_state(c);
   // (1) the request
   std::atomic_ref<uint32_t>(c->number).store(number, std::memory_order_relaxed);
@@ -80,5 +82,8 @@ int64_t raw_syscall(uint32_t number, uint64_t a0, uint64_t a1, uint64_t a2, uint
   // (6)
   return std::atomic_ref<int64_t>(c->result).load(std::memory_order_relaxed);
 }
+
+ChannelLock::ChannelLock() : m_channel(channel()) { g_call_mutex.lock(); }
+ChannelLock::~ChannelLock() { g_call_mutex.unlock(); }
 
 }  // namespace harbor::runtime

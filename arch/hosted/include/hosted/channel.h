@@ -54,6 +54,22 @@ struct Channel {
   uint32_t magic;
   uint32_t spin_ns;  // the emulator's hint: busy-wait this long before sleeping (0: never)
   uint64_t task_id;  // for debugging only (the emulator writes it before the exec)
+
+  // Grant regions (arch/hosted/region_memory.cc, userland/runtime/hosted/region.cc). The
+  // emulator cannot map memory into another process, so the task maps each region itself:
+  //   (R1) before its first hb_region_map the runtime reserves a window of its address
+  //        space (PROT_NONE) and writes it here; the emulator adopts it once and places
+  //        every mapping of this task inside it;
+  //   (R2) a map or unmap the kernel accepted leaves its answer in map_*: the address and
+  //        size, and which descriptor of which process holds the region's memfd (the runtime
+  //        opens /proc/<map_pid>/fd/<map_fd> read-only or read-write and mmaps it there).
+  uint64_t region_window_base;  // (R1) written by the task
+  uint64_t region_window_size;
+  uint64_t map_address;  // (R2) written by the emulator
+  uint64_t map_size;
+  int32_t map_pid;
+  int32_t map_fd;
+  uint32_t map_writable;
 };
 static_assert(sizeof(Channel) <= kChannelSize);
 
