@@ -238,42 +238,40 @@ void print_ratios(const Results& results, std::ostream& out) {
     out << line;
   }
 
-  out << "\nWhere a Harbor round trip goes (per operation)\n";
+  // Diagnostics: a line only when one of its measurements ran.
+  std::string diag;
+  auto emit = [&](bool any, const char* format, auto... args) {
+    if (!any) return;
+    std::snprintf(line, sizeof line, format, args...);
+    diag += line;
+  };
   for (Placement p : kPlacements) {
+    const char* where = placement_name(p);
     double null_call = results.seconds(key("diag", "harbor-null-syscall", 0, p));
+    double null_spin = results.seconds(key("diag", "harbor-null-syscall-spin20us", 0, p));
     double rtt = results.seconds(key("rtt", "harbor", 64, p));
     double rtt_forever = results.seconds(key("diag", "harbor-rtt-no-timeout", 64, p));
-    double null_spin = results.seconds(key("diag", "harbor-null-syscall-spin20us", 0, p));
-    double pipe = results.seconds(key("rtt", "pipe", 64, p));
-    double futex = results.seconds(key("rtt", "futex-shm", 64, p));
-    std::snprintf(line, sizeof line,
-                  "  %-9s null syscall (1 trap = 2 handoffs) %s; 64 B call/reply %s (timeout "
-                  "10 s), %s (HB_FOREVER); pipe %s; futex-shm %s\n",
-                  placement_name(p), human_time(null_call).c_str(), human_time(rtt).c_str(),
-                  human_time(rtt_forever).c_str(), human_time(pipe).c_str(),
-                  human_time(futex).c_str());
-    out << line;
-    std::snprintf(line, sizeof line, "  %-9s null syscall with MachineOptions::spin_ns = 20 us: %s\n",
-                  placement_name(p), human_time(null_spin).c_str());
-    out << line;
-    if (null_call > 0 && rtt > 0) {
-      std::snprintf(line, sizeof line, "  %-9s a call/reply costs %.2f null syscalls\n",
-                    placement_name(p), rtt / null_call);
-      out << line;
-    }
+    emit(null_call > 0, "  %-9s null syscall (1 trap = 2 handoffs): %s\n", where,
+         human_time(null_call).c_str());
+    emit(null_spin > 0, "  %-9s null syscall with MachineOptions::spin_ns = 20 us: %s\n", where,
+         human_time(null_spin).c_str());
+    emit(rtt_forever > 0, "  %-9s 64 B call/reply: %s with a 10 s timeout, %s with HB_FOREVER\n",
+         where, human_time(rtt).c_str(), human_time(rtt_forever).c_str());
+    emit(null_call > 0 && rtt > 0, "  %-9s a 64 B call/reply costs %.2f null syscalls\n", where,
+         rtt / null_call);
   }
   for (Peer peer : {Peer::kPipe, Peer::kFutexShm}) {
-    double split = results.seconds(key("diag", std::string(peer_name(peer)) + "-rtt", 64, Placement::kSplit));
-    std::snprintf(line, sizeof line, "  %s 64 B round trip, the two processes on different CPUs: %s\n",
-                  peer_name(peer), human_time(split).c_str());
-    out << line;
+    double split =
+        results.seconds(key("diag", std::string(peer_name(peer)) + "-rtt", 64, Placement::kSplit));
+    emit(split > 0, "  %s 64 B round trip, the two processes on different CPUs: %s\n",
+         peer_name(peer), human_time(split).c_str());
   }
   for (uint32_t size : {64u, 65536u}) {
     double copy = results.seconds(key("diag", "process-vm-writev", size, Placement::kFloating));
-    std::snprintf(line, sizeof line, "  process_vm_writev of %s into another process: %s\n",
-                  human_size(size).c_str(), human_time(copy).c_str());
-    out << line;
+    emit(copy > 0, "  process_vm_writev of %s into another process: %s\n", human_size(size).c_str(),
+         human_time(copy).c_str());
   }
+  if (!diag.empty()) out << "\nWhere a Harbor round trip goes (per operation)\n" << diag;
 }
 
 }  // namespace bench
