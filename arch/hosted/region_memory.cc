@@ -52,6 +52,7 @@ void region_memory_destroy(RegionMemory* memory) {
   delete memory;
 }
 
+// DOC: hosted-revoke-truncates
 void region_memory_revoke(RegionMemory* memory) {
   if (ftruncate(memory->fd, 0) != 0) {
     // Nothing better to do: the mappings then keep working, which revoke must not allow.
@@ -74,6 +75,7 @@ T get(T& field) {
 }  // namespace
 
 // (M1)
+// DOC: hosted-region-map
 int32_t region_map(TaskContext* ctx, RegionMemory* memory, uint64_t size, bool writable,
                    uint64_t* address) {
   hosted::Channel* channel = ctx->channel;

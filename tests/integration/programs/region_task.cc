@@ -396,6 +396,19 @@ int mode_revoke() {
   expect("map after revoke", hb_region_map(r, HB_RIGHT_READ, &at), HB_ERR_PEER_CLOSED);
   code = wait_child(spawn({"late-mapper"}, {dup(r, kRo)}));
   if (code != 0) fail("late mapper exit code " + std::to_string(code), HB_ERR_INVALID_ARG);
+  // The kernel never touches region memory on its own: a message buffer in the revoked
+  // mapping is a bad pointer like any other (HB_ERR_FAULT), and we are not killed.
+  hb_handle_t pr = HB_INVALID, ps = HB_INVALID;
+  expect("port", hb_port_create(HB_PORT_BOUNDED, 1, 0, &pr, &ps), HB_OK);
+  hb_msg_out from_revoked{p, 64, 0, nullptr};
+  expect("send from a revoked region", hb_send(ps, &from_revoked, 0, HB_NOWAIT), HB_ERR_FAULT);
+  uint64_t word = 42;
+  hb_msg_out ok{&word, 8, 0, nullptr};
+  expect("send", hb_send(ps, &ok, 0, HB_NOWAIT), HB_OK);
+  hb_msg_in into_revoked{};
+  into_revoked.data = p;
+  into_revoked.cap = 64;
+  expect("receive into a revoked region", hb_recv(pr, &into_revoked, 0, HB_NOWAIT), HB_ERR_FAULT);
   expect("unmap after revoke", hb_region_unmap(p), HB_OK);
   expect("double unmap after revoke", hb_region_unmap(p), HB_ERR_INVALID_ARG);
   expect("close", hb_handle_close(r), HB_OK);

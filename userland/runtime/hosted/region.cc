@@ -106,6 +106,7 @@ hb_status_t region_map(hb_handle_t region, uint32_t rights, void** addr_out) {
   if (r < 0) return status(r);
 
   // (M3)
+  // DOC: runtime-maps-region
   const uint64_t address = get(c->map_address);
   const uint64_t size = get(c->map_size);
   const bool writable = get(c->map_writable) != 0;
