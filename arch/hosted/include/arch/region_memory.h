@@ -20,7 +20,10 @@ void region_memory_destroy(RegionMemory* memory);
 void region_memory_revoke(RegionMemory* memory);
 
 // Maps `memory` into the task of `ctx`, read-only unless `writable` (the MMU enforces it).
-// HB_OK and the address, or HB_ERR_NO_MEMORY (no address space left).
+// HB_OK and the address, or HB_ERR_NO_MEMORY (no address space left). Hosted: called while
+// serving that task's own HB_SYS_REGION_MAP; it picks the address and tells the task's
+// runtime which memfd to mmap there, which the runtime does when the call returns
+// (arch/hosted/region_memory.cc, steps M1-M3).
 int32_t region_map(TaskContext* ctx, RegionMemory* memory, uint64_t size, bool writable,
                    uint64_t* address);
 // Removes a mapping made by region_map.
