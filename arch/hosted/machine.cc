@@ -1,8 +1,10 @@
 // arch/hosted/machine.cc - hosted::Machine (hosted/machine.h) and its private core.
 #include <hosted/machine.h>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -10,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <utility>
 
 #include "machine_core.h"
 #include <kernel/port.h>
@@ -84,6 +87,7 @@ void MachineCore::timer_loop() {
 // Kills every task, waits for the monitor to clean each one up, then stops the threads.
 void MachineCore::shutdown() {
   if (!m_kernel) return;
+  detach_self(0);  // not a process the monitor watches: ended here
   {
     Locked locked(*this);
     m_shutting_down = true;
@@ -112,6 +116,102 @@ void MachineCore::shutdown() {
   t_cpu.machine = this;
   m_kernel.reset();
   t_cpu = saved;
+}
+
+// The task of Machine::attach_self ends like a task whose process died: the kernel forgets
+// it (steps (2) and (3) of monitor.cc), then its serving thread and context go. Its process
+// is this one: nothing to signal or reap.
+void MachineCore::detach_self(int32_t code) {
+  arch::TaskContext* ctx = nullptr;
+  {
+    Locked locked(*this);
+    ctx = std::exchange(m_self, nullptr);
+    if (!ctx) return;
+    if (!ctx->forgotten) {
+      m_kernel->task_died(*ctx->task, code);
+      if (!ctx->forgotten) {
+        m_exits[ctx->id].code = code;
+        stop_task(ctx);
+      }
+    }
+    ctx->exited = true;  // copies fault from now on
+    ctx->stopping.store(true, std::memory_order_release);
+    channel_state(ctx->channel).store(kDead, std::memory_order_release);
+    futex_wake_all(&ctx->channel->state);
+    schedule_locked();
+  }
+  if (ctx->server.joinable()) ctx->server.join();
+  {
+    Locked locked(*this);
+    m_live.erase(ctx->id);
+    update_spin_locked();
+    auto exit = m_exits.find(ctx->id);
+    if (exit != m_exits.end()) exit->second.done = true;
+    m_changed.notify_all();
+  }
+  munmap(ctx->channel, kChannelSize);
+  close(ctx->memfd);
+  delete ctx;
+}
+
+// Deterministic mode. The attach_self task is its caller's thread: it "executes" between its
+// syscalls, so the scheduler waits for it, as for any task. Waiting in Machine::wait (for one
+// task, or with wait_all for all) is no syscall, so there it must not hold everyone up:
+//   (P1) park: it counts as blocked while it waits;
+//   (P2) the task it waits for is forgotten by the kernel (stop_task), a point of the schedule
+//        that does not depend on the host's timing: it becomes Ready there;
+//   (P3) the scheduler picks it like any Ready task, and only then does Machine::wait return
+//        (also waiting, meanwhile, for the process to be reaped): where the test body goes
+//        on is a decision of the scheduler, so a run repeats.
+// A wait that times out unparks at once (a point in real time: such a run is failing anyway).
+bool MachineCore::waited_for_ended_locked() const {
+  for (auto& [id, ctx] : m_live) {
+    if (ctx == m_self || ctx->forgotten) continue;
+    if (m_self_waits_for == 0 || m_self_waits_for == id) return false;
+  }
+  return true;
+}
+
+// (P1) Lock held. False when there is nothing to park for.
+bool MachineCore::park_self_locked(hb_task_id_t task) {
+  arch::TaskContext* self = m_self;
+  if (!deterministic() || !self || self->forgotten || self->det != arch::DetState::Executing ||
+      std::this_thread::get_id() != m_self_thread)  // another thread: the task runs on
+    return false;
+  m_self_waits_for = task;
+  if (waited_for_ended_locked()) return false;
+  self->det = arch::DetState::Blocked;
+  if (m_executing > 0) --m_executing;
+  m_self_parked = true;
+  schedule_locked();
+  return true;
+}
+
+// (P2) Called by stop_task, lock held.
+void MachineCore::release_parked_self_locked() {
+  arch::TaskContext* self = m_self;
+  if (!m_self_parked || !self || self->det != arch::DetState::Blocked) return;
+  if (!waited_for_ended_locked()) return;
+  self->det = arch::DetState::Ready;
+  self->ready_result = 0;  // "delivered" into a channel nobody waits on: harmless
+}
+
+// (P3) Still parked: blocked, or Ready and not picked yet.
+bool MachineCore::self_parked_locked() const {
+  return m_self_parked && m_self && !m_self->forgotten &&
+         m_self->det != arch::DetState::Executing;
+}
+
+void MachineCore::unpark_self_locked(Locked& locked) {
+  arch::TaskContext* self = m_self;
+  if (self && !self->forgotten && self->det == arch::DetState::Blocked) {  // timed out
+    self->det = arch::DetState::Ready;
+    self->ready_result = 0;
+    schedule_locked();
+  }
+  // The scheduler notifies no one when it picks a task: look every millisecond.
+  while (self_parked_locked()) m_changed.wait_for(locked.lock(), std::chrono::milliseconds(1));
+  m_self_parked = false;
 }
 
 }  // namespace hosted::detail
@@ -149,6 +249,51 @@ Machine::Started Machine::start(const std::string& program, const std::vector<st
   return {HB_OK, id};
 }
 
+Machine::Started Machine::start_function(TaskBody body, const std::string& name, uint32_t core,
+                                         std::vector<kernel::Capability> handles) {
+  Locked locked(*m_impl);
+  m_impl->m_next_body = &body;  // start_task (task_hooks.cc) takes it, under this same hold
+  auto result = m_impl->kernel().spawn_root(name.c_str(), nullptr, 0, handles.data(),
+                                            static_cast<uint32_t>(handles.size()), core);
+  m_impl->m_next_body = nullptr;
+  if (!result.ok()) {
+    for (kernel::Capability& cap : handles)
+      if (!cap.empty()) kernel::capability_drop(cap);
+    return {kernel::to_status(result.error()), 0};
+  }
+  hb_task_id_t id = result.value()->id();
+  m_impl->schedule_locked();
+  return {HB_OK, id};
+}
+
+// Like spawn_root without the start message: nobody sends this task anything at start.
+Machine::Attached Machine::attach_self(const std::string& name) {
+  Locked locked(*m_impl);
+  if (m_impl->m_self) return {HB_ERR_INVALID_ARG, 0, -1};
+  kernel::Kernel& kernel = m_impl->kernel();
+  auto created = kernel.new_task(nullptr);
+  if (!created.ok()) return {kernel::to_status(created.error()), 0, -1};
+  kernel::Task* task = created.value();
+  m_impl->m_next_in_process = true;  // start_task (task_hooks.cc) takes it
+  kernel::Status started = kernel.start_task(*task, nullptr, name.c_str(), UINT32_MAX);
+  m_impl->m_next_in_process = false;
+  if (!started.ok()) {
+    kernel.forget_new_task(*task);
+    return {kernel::to_status(started.error()), 0, -1};
+  }
+  m_impl->m_self_thread = std::this_thread::get_id();
+  int fd = fcntl(m_impl->m_self->memfd, F_DUPFD_CLOEXEC, 3);
+  if (fd < 0) {
+    locked.lock().unlock();  // detach_self takes the lock itself
+    m_impl->detach_self(0);
+    locked.lock().lock();
+    return {HB_ERR_NO_MEMORY, 0, -1};
+  }
+  return {HB_OK, task->id(), fd};
+}
+
+void Machine::detach_self(int32_t code) { m_impl->detach_self(code); }
+
 Machine::PortCaps Machine::make_port(uint32_t mode, uint32_t capacity, uint32_t flags) {
   Locked locked(*m_impl);
   PortCaps caps{HB_OK, {}, {}};
@@ -179,38 +324,64 @@ Machine::Exit Machine::wait(hb_task_id_t task, uint64_t timeout_ns) {
   if (!forever) deadline += std::chrono::nanoseconds(timeout_ns);
   Locked locked(*m_impl);
   m_impl->set_held_locked(false);
+  bool parked = timeout_ns != 0 && m_impl->park_self_locked(task);  // a mere look is no wait
+  Exit exit{HB_ERR_TIMED_OUT, 0};
   for (;;) {
     auto it = m_impl->m_exits.find(task);
-    if (it == m_impl->m_exits.end()) return {HB_ERR_NOT_FOUND, 0};
-    if (it->second.done) {
-      int32_t code = it->second.code;
-      m_impl->m_exits.erase(it);
-      return {HB_OK, code};
+    if (it == m_impl->m_exits.end()) {
+      exit = {HB_ERR_NOT_FOUND, 0};
+      break;
     }
-    if (forever) {
+    if (it->second.done && !(parked && m_impl->self_parked_locked())) {
+      exit = {HB_OK, it->second.code};
+      m_impl->m_exits.erase(it);
+      break;
+    }
+    if (!forever && std::chrono::steady_clock::now() >= deadline) break;
+    if (parked) {
+      m_impl->m_changed.wait_for(locked.lock(), std::chrono::milliseconds(1));  // (P3)
+    } else if (forever) {
       m_impl->m_changed.wait(locked.lock());
-    } else if (m_impl->m_changed.wait_until(locked.lock(), deadline) == std::cv_status::timeout) {
-      auto again = m_impl->m_exits.find(task);
-      if (again == m_impl->m_exits.end() || !again->second.done) return {HB_ERR_TIMED_OUT, 0};
+    } else {
+      m_impl->m_changed.wait_until(locked.lock(), deadline);
     }
   }
+  if (parked) m_impl->unpark_self_locked(locked);
+  return exit;
 }
 
 bool Machine::wait_all(uint64_t timeout_ns) {
+  auto deadline = std::chrono::steady_clock::now();
+  bool forever = timeout_ns == UINT64_MAX;
+  if (!forever) deadline += std::chrono::nanoseconds(timeout_ns);
   Locked locked(*m_impl);
   m_impl->set_held_locked(false);
-  auto idle = [&] { return m_impl->m_live.empty(); };
-  if (timeout_ns == UINT64_MAX) {
-    m_impl->m_changed.wait(locked.lock(), idle);
-    return true;
+  bool parked = timeout_ns != 0 && m_impl->park_self_locked(0);
+  // The attach_self task is this caller: it cannot end while we wait for it.
+  auto idle = [&] {
+    return m_impl->m_live.size() == (m_impl->m_self ? 1u : 0u) &&
+           !(parked && m_impl->self_parked_locked());
+  };
+  bool done = false;
+  for (;;) {
+    if ((done = idle())) break;
+    if (!forever && std::chrono::steady_clock::now() >= deadline) break;
+    if (parked) {
+      m_impl->m_changed.wait_for(locked.lock(), std::chrono::milliseconds(1));  // (P3)
+    } else if (forever) {
+      m_impl->m_changed.wait(locked.lock());
+    } else {
+      m_impl->m_changed.wait_until(locked.lock(), deadline);
+    }
   }
-  return m_impl->m_changed.wait_for(locked.lock(), std::chrono::nanoseconds(timeout_ns), idle);
+  if (parked) m_impl->unpark_self_locked(locked);
+  return done;
 }
 
 bool Machine::kill(hb_task_id_t task) {
   Locked locked(*m_impl);
   auto it = m_impl->m_live.find(task);
-  if (it == m_impl->m_live.end() || it->second->exited) return false;
+  if (it == m_impl->m_live.end() || it->second->exited || it->second->in_process) return false;
   return syscall(SYS_pidfd_send_signal, it->second->pidfd, SIGKILL, nullptr, 0) == 0;
 }
 

@@ -53,7 +53,8 @@ struct TaskContext {
   std::string name;
   uint32_t core{0};
   pid_t pid{-1};
-  int pidfd{-1};
+  int pidfd{-1};          // -1 for the task of Machine::attach_self (in_process)
+  bool in_process{false};  // attach_self: this process itself; never signalled or watched
   int memfd{-1};
   hosted::Channel* channel{nullptr};
   std::thread server;
@@ -149,7 +150,10 @@ class MachineCore {
   void monitor_loop();
 
   // --- processes (spawn.cc) ---
-  pid_t spawn_process(const char* image, int memfd, int* error);
+  // With `body`: fork only, and the child runs the function (run_function_child).
+  pid_t spawn_process(const char* image, int memfd, int* error,
+                      const Machine::TaskBody* body = nullptr);
+  [[noreturn]] void run_function_child(pid_t parent, int memfd, const Machine::TaskBody& body);
   void spawner_loop();
 
   // Spin before sleeping only while every task could have a core for itself and one for its
@@ -158,12 +162,29 @@ class MachineCore {
 
   // --- Machine API helpers ---
   void shutdown();
+  // The task of Machine::attach_self (machine.cc).
+  void detach_self(int32_t code);
+  // Deterministic mode: the attach_self task counts as blocked while its thread waits in
+  // Machine::wait (for `task`) or wait_all (task 0); steps (P1)-(P3) in machine.cc. Lock held.
+  bool park_self_locked(hb_task_id_t task);
+  void release_parked_self_locked();  // stop_task: what it waits for may have ended
+  bool self_parked_locked() const;
+  void unpark_self_locked(Locked& locked);
+  bool waited_for_ended_locked() const;
   void notify_all() { m_changed.notify_all(); }
 
   // Guarded by the kernel lock.
   std::map<hb_task_id_t, arch::TaskContext*> m_live;  // contexts not cleaned up yet
   std::map<hb_task_id_t, ExitRecord> m_exits;
   ConsoleSink m_console;
+  // How start_task runs the next task, when not by exec (set and consumed under one hold of
+  // the lock by Machine::start_function / attach_self).
+  const Machine::TaskBody* m_next_body{nullptr};
+  bool m_next_in_process{false};
+  arch::TaskContext* m_self{nullptr};  // the attach_self task, while it is attached
+  std::thread::id m_self_thread;        // ... and the thread that attached it (its "CPU")
+  bool m_self_parked{false};            // that thread waits in Machine::wait / wait_all
+  hb_task_id_t m_self_waits_for{0};     // ... for this task (0: for all)
   std::condition_variable_any m_changed;  // a task ended (wait, wait_all)
 
  private:
@@ -197,6 +218,7 @@ class MachineCore {
   struct SpawnRequest {
     const char* image{nullptr};
     int memfd{-1};
+    const Machine::TaskBody* body{nullptr};  // start_function: fork without exec
     pid_t pid{-1};
     int error{0};
     bool done{false};

@@ -5,13 +5,22 @@
 // the child ends, not the process: a child forked by a serving thread would be killed as
 // soon as its parent task's serving thread finished. The spawner lives as long as the
 // machine, so children die exactly when the emulator does (no orphans, SPEC 4).
+//
+// A task from Machine::start_function is forked the same way but never execs: the child is a
+// copy of this (multi-threaded) process with one thread, the spawner's. While it forks, the
+// thread that asked holds the kernel lock (start_task), so the machine's state it copies is
+// consistent; it drops what belongs to the machine and runs the function
+// (run_function_child).
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio_ext.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "machine_core.h"
@@ -40,6 +49,30 @@ namespace hosted::detail {
   _exit(127);
 }
 
+// Runs in the child of a start_function task. Not exec'd, so nothing of the machine goes away
+// by itself: the other tasks' channel pages and descriptors, the monitor's epoll and event.
+// Output this process had buffered but not written belongs to the parent: purge it here,
+// or it would come out twice.
+void MachineCore::run_function_child(pid_t parent, int memfd, const Machine::TaskBody& body) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(127);  // the emulator died before the prctl
+  __fpurge(stdout);
+  __fpurge(stderr);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  for (auto& [id, ctx] : m_live) {  // stable: the caller of start_task holds the lock
+    munmap(ctx->channel, kChannelSize);
+    close(ctx->memfd);
+    if (ctx->pidfd >= 0) close(ctx->pidfd);
+  }
+  close(m_epoll);
+  close(m_monitor_event);
+  int code = body(memfd);
+  std::fflush(nullptr);
+  _exit(code & 0xff);
+}
+
 void MachineCore::spawner_loop() {
   // The environment of every child: ours, plus where the channel is.
   std::vector<char*> envp;
@@ -51,6 +84,17 @@ void MachineCore::spawner_loop() {
     m_spawn_cv.wait(guard, [&] { return m_spawn_stop || m_spawn_request != nullptr; });
     if (m_spawn_stop) return;
     SpawnRequest* request = m_spawn_request;
+    if (request->body) {  // start_function: no exec, so nothing to wait for
+      pid_t parent = getpid();
+      pid_t pid = fork();
+      if (pid == 0) run_function_child(parent, request->memfd, *request->body);
+      request->pid = pid;
+      request->error = pid < 0 ? errno : 0;
+      request->done = true;
+      m_spawn_request = nullptr;
+      m_spawn_cv.notify_all();
+      continue;
+    }
     std::string image = request->image;
     char* argv[] = {image.data(), nullptr};
     pid_t parent = getpid();
@@ -86,12 +130,15 @@ void MachineCore::spawner_loop() {
   }
 }
 
-// Asks the spawner for a process running `image` with the channel `memfd` at kChannelFd.
-// Returns once the exec has happened: -1 and *error = the errno when it failed.
-pid_t MachineCore::spawn_process(const char* image, int memfd, int* error) {
+// Asks the spawner for a process running `image` with the channel `memfd` at kChannelFd
+// (or, with `body`, running the function with the channel at `memfd`). Returns once the
+// exec (the fork) has happened: -1 and *error = the errno when it failed.
+pid_t MachineCore::spawn_process(const char* image, int memfd, int* error,
+                                 const Machine::TaskBody* body) {
   SpawnRequest request;
   request.image = image;
   request.memfd = memfd;
+  request.body = body;
   std::unique_lock<std::mutex> guard(m_spawn_mutex);
   m_spawn_cv.wait(guard, [&] { return m_spawn_request == nullptr || m_spawn_stop; });
   if (m_spawn_stop) {

@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <utility>
 
 #include "machine_core.h"
 
@@ -50,11 +51,14 @@ uint32_t MachineCore::pick_core() {
   return core;
 }
 
-// (1)
+// (1) The process is an executable `image` (fork + exec), or a function of this program
+// (Machine::start_function: fork only), or this very process (Machine::attach_self).
 int32_t MachineCore::start_task(kernel::Task* task, const char* image,
                                 arch::TaskContext** ctx_out) {
+  const Machine::TaskBody* body = std::exchange(m_next_body, nullptr);
+  bool in_process = std::exchange(m_next_in_process, false);
   if (m_shutting_down) return HB_ERR_NO_MEMORY;
-  if (!is_executable_file(image)) return HB_ERR_NOT_FOUND;
+  if (!body && !in_process && !is_executable_file(image)) return HB_ERR_NOT_FOUND;
 
   int memfd = memfd_create("harbor-channel", MFD_CLOEXEC);
   if (memfd < 0) return HB_ERR_NO_MEMORY;
@@ -71,15 +75,15 @@ int32_t MachineCore::start_task(kernel::Task* task, const char* image,
   channel_state(channel).store(kIdle, std::memory_order_release);
 
   int error = 0;
-  pid_t pid = spawn_process(image, memfd, &error);
+  pid_t pid = in_process ? getpid() : spawn_process(image, memfd, &error, body);
   if (pid < 0 && (error == ENOENT || error == EACCES || error == ENOEXEC || error == ENOTDIR ||
                   error == ELOOP || error == ENAMETOOLONG || error == EISDIR)) {
     munmap(page, kChannelSize);
     close(memfd);
     return HB_ERR_NOT_FOUND;  // not a program this host can run
   }
-  int pidfd = pid > 0 ? pidfd_open(pid) : -1;
-  if (pidfd < 0) {
+  int pidfd = pid > 0 && !in_process ? pidfd_open(pid) : -1;
+  if (pidfd < 0 && !in_process) {
     if (pid > 0) {
       kill(pid, SIGKILL);
       waitpid(pid, nullptr, 0);
@@ -99,6 +103,7 @@ int32_t MachineCore::start_task(kernel::Task* task, const char* image,
   ctx->core = task->core();
   ctx->pid = pid;
   ctx->pidfd = pidfd;
+  ctx->in_process = in_process;
   ctx->memfd = memfd;
   ctx->channel = channel;
   ctx->det = arch::DetState::Executing;
@@ -109,10 +114,14 @@ int32_t MachineCore::start_task(kernel::Task* task, const char* image,
   update_spin_locked();
   ctx->server = std::thread([this, ctx] { serve_loop(ctx); });
 
-  epoll_event event{};
-  event.events = EPOLLIN;
-  event.data.ptr = ctx;
-  epoll_ctl(m_epoll, EPOLL_CTL_ADD, pidfd, &event);
+  if (in_process) {
+    m_self = ctx;  // no death to watch: Machine::detach_self ends it
+  } else {
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.ptr = ctx;
+    epoll_ctl(m_epoll, EPOLL_CTL_ADD, pidfd, &event);
+  }
 
   *ctx_out = ctx;
   return HB_OK;
@@ -136,10 +145,12 @@ void MachineCore::stop_task(arch::TaskContext* ctx) {
     --m_executing;
   ctx->forgotten = true;
   ctx->task = nullptr;
-  if (!ctx->exited) syscall(SYS_pidfd_send_signal, ctx->pidfd, SIGKILL, nullptr, 0);
+  if (!ctx->exited && !ctx->in_process)
+    syscall(SYS_pidfd_send_signal, ctx->pidfd, SIGKILL, nullptr, 0);
   ctx->stopping.store(true, std::memory_order_release);
   channel_state(ctx->channel).store(kDead, std::memory_order_release);
   futex_wake_all(&ctx->channel->state);
+  release_parked_self_locked();  // deterministic: Machine::wait may have waited for it
 }
 
 // (2) A blocked syscall finished.

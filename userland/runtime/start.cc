@@ -41,6 +41,17 @@ extern "C" hb_status_t hb_start_args(hb_start_info* out) {
   return g_status;
 }
 
+namespace harbor::runtime {
+
+// hosted/attach.h: attach_channel() starts a new task in this process.
+void forget_start_args() {
+  g_received = false;
+  g_status = HB_ERR_WOULD_BLOCK;
+  g_info = hb_start_info{};
+}
+
+}  // namespace harbor::runtime
+
 extern "C" hb_status_t hb_print(const char* text) {
   return hb_debug_write(text, static_cast<uint32_t>(std::strlen(text)));
 }

@@ -5,7 +5,8 @@
 //  - Machine owns one kernel::Kernel. Every method is thread-safe (takes the kernel lock).
 //  - start() runs a program as a new root task; its start message (in its inbox, sender 0)
 //    carries `args` as bytes: each argument followed by a NUL, and `handles` as handles.
-//  - Tasks are processes started with fork+exec; each is tied to its emulated core; the
+//  - Tasks are processes started with fork+exec (fork alone for start_function; the caller's
+//    own process for attach_self); each is tied to its emulated core; the
 //    emulator notices their death (pidfd), and they die with the emulator (PR_SET_PDEATHSIG).
 //  - Console output of tasks (hb_debug_write) goes to the console sink, tagged by task.
 #pragma once
@@ -81,10 +82,47 @@ class Machine {
     int32_t code;
   };
   Exit wait(hb_task_id_t task, uint64_t timeout_ns = UINT64_MAX);
-  // Waits until no task is left running. Returns false on timeout.
+  // Waits until no task is left running (but the attach_self task, the caller's own).
+  // Returns false on timeout.
   bool wait_all(uint64_t timeout_ns = UINT64_MAX);
-  // Sends SIGKILL to the task's process (for tests of failure handling).
+  // Sends SIGKILL to the task's process (for tests of failure handling). False for a task
+  // that is not running, and for the task of attach_self (this process).
   bool kill(hb_task_id_t task);
+
+  // ---- Tasks that are not executables (for Harbor::testing, userland/testing) ----------
+  //
+  // start_function: like start(), but the task runs a function of this program. The spawner
+  // thread forks (no exec: the child is a copy of this process, so `body` sees copies of
+  // everything it captured); the child drops the machine's descriptors and the channel
+  // pages of the other tasks, then calls body(channel_fd), which must attach a task runtime
+  // to the channel memfd at channel_fd (harbor::runtime::attach_channel) and run the task;
+  // what it returns is the exit code (0..255; a body that calls hb_task_exit carries any
+  // int32_t). `name` names the task in traces and on the console. The child may not start
+  // threads (ThreadSanitizer refuses them after a fork of a multi-threaded process).
+  using TaskBody = std::function<int(int channel_fd)>;
+  Started start_function(TaskBody body, const std::string& name, uint32_t core = UINT32_MAX,
+                         std::vector<kernel::Capability> handles = {});
+
+  // attach_self: makes the calling process a task of this machine (the test body of a
+  // test). Its user memory is this process (copies use process_vm_readv/writev on
+  // getpid()); it has a channel and a serving thread like any task, but it has no start
+  // message, is never signalled and is not watched for death. Returns its id and a new
+  // descriptor of its channel's memfd, to pass to harbor::runtime::attach_channel (the
+  // caller closes it). HB_ERR_INVALID_ARG if this machine has such a task already.
+  // Deterministic mode: this task runs user code (is "executing") until its next syscall,
+  // like any task, so nothing else is scheduled meanwhile; while the thread that attached
+  // it is inside wait() or wait_all() it counts as blocked instead.
+  struct Attached {
+    hb_status_t status;
+    hb_task_id_t task;
+    int channel_fd;
+  };
+  Attached attach_self(const std::string& name = "self");
+  // Ends the task of attach_self as if it had exited with `code`: the kernel reclaims its
+  // handles and wakes its peers; a syscall it is blocked in (on another thread) returns
+  // at once (the runtime answers HB_ERR_PEER_CLOSED once its channel says Dead). Safe from
+  // any thread; does nothing without such a task. The destructor does it too.
+  void detach_self(int32_t code = 0);
 
   // Deterministic mode: the scheduler starts *held*, so that tasks started one after the
   // other all exist before any of them runs a syscall (otherwise how fast the caller calls
