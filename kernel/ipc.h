@@ -32,8 +32,9 @@ int64_t send_message(Kernel& kernel, Task& sender, Port& port, Message* message,
 // and moves its handles. `sender` is the still-blocked sender of an uncommitted message.
 // Validate-then-commit: on error nothing changed except the out fields len/handle_count
 // for BufferTooSmall.
+// `port` (nullable: replies have none) is only for the trace.
 Status deliver(Kernel& kernel, Task& receiver, const hb_msg_in& in, uint64_t user_in,
-               Message& message, Task* sender);
+               Message& message, Task* sender, const Port* port);
 
 // Receives on `port` for `receiver`: delivers the oldest acceptable message, or blocks.
 int64_t receive_message(Kernel& kernel, Task& receiver, Port& port, uint64_t user_in,

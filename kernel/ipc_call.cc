@@ -36,14 +36,16 @@ Result<PreparedReply> prepare_reply(Task& t, hb_handle_t handle, uint64_t msg) {
   return PreparedReply{reply, message};
 }
 
-// (3) Consumes the reply capability and hands the answer to the caller. Returns what the
-// caller saw: HB_OK, or the caller-side error (gone, buffer too small, bad buffer).
+// (3) Consumes the reply capability and hands the answer to the caller. The caller sees its
+// own error; the replier gets HB_OK, HB_ERR_BUFFER_TOO_SMALL, or HB_ERR_PEER_CLOSED (the
+// caller is gone or gave a bad buffer): HB_ERR_FAULT to a replier always means its own pointer.
 int64_t complete_reply(Kernel& k, Task& t, hb_handle_t handle, PreparedReply prepared) {
   Task* caller = prepared.reply->caller();
   int64_t result = HB_ERR_PEER_CLOSED;
   if (caller && prepared.message) {
     WaitState& w = caller->wait();
-    Status delivered = deliver(k, *caller, w.in, w.user_in, *prepared.message, &t);
+    Status delivered = deliver(k, *caller, w.in, w.user_in, *prepared.message, &t, nullptr);
+    if (delivered.ok()) ++k.stats().messages_sent;  // the answer is a message too
     result = delivered.ok() ? HB_OK : to_status(delivered.error());
   }
   prepared.reply->mark_answered();
@@ -51,7 +53,7 @@ int64_t complete_reply(Kernel& k, Task& t, hb_handle_t handle, PreparedReply pre
   capability_drop(cap);
   if (prepared.message) Message::destroy(prepared.message);
   if (caller) k.wake(*caller, result);  // DOC: reply-wakes-caller
-  return result;
+  return result == HB_ERR_FAULT ? HB_ERR_PEER_CLOSED : result;
 }
 
 }  // namespace

@@ -7,7 +7,7 @@
 namespace kernel {
 
 Status deliver(Kernel& kernel, Task& receiver, const hb_msg_in& in, uint64_t user_in,
-               Message& message, Task* sender) {
+               Message& message, Task* sender, const Port* port) {
   const uint32_t handle_count = message.handle_count();
   const bool has_reply = !message.m_reply_cap.empty();
 
@@ -55,7 +55,10 @@ Status deliver(Kernel& kernel, Task& receiver, const hb_msg_in& in, uint64_t use
   ++stats.messages_received;
   stats.bytes_copied += message.len();
   ++receiver.stats_received;
-  kernel.trace().emit(TraceKind::Receive, receiver.id(), 0, 0, message.len(),
+  uint64_t koid = port ? port->koid() : 0;
+  kernel.trace().emit(TraceKind::Copy, receiver.id(), 0, koid, message.len(), message.sender_id(),
+                      message.m_trace_id);
+  kernel.trace().emit(TraceKind::Receive, receiver.id(), 0, koid, message.len(),
                       message.sender_id(), message.m_trace_id);
   return {};
 }

@@ -25,7 +25,7 @@ int64_t receive_message(Kernel& kernel, Task& receiver, Port& port, uint64_t use
   hb_task_id_t from = (flags & HB_RECV_FROM) ? in.sender : 0;  // DOC: receive-from-named
   if (Message* message = port.first_message_from(from)) {
     Task* sender = message->committed() ? nullptr : message->m_blocked_sender;
-    Status delivered = deliver(kernel, receiver, in, user_in, *message, sender);
+    Status delivered = deliver(kernel, receiver, in, user_in, *message, sender, &port);
     if (!delivered.ok()) return to_status(delivered.error());
     take_from_port(kernel, port, *message);
     return HB_OK;

@@ -34,6 +34,8 @@ Result<Message*> prepare_message(Task& sender, uint64_t user_msg, const Port* th
     return copied.error();
   }
   message->set_pending_handles(handles, out.handle_count);
+  sender.kernel().trace().emit(TraceKind::Copy, sender.id(), 0, through ? through->koid() : 0,
+                               out.len);
   return message;
 }
 
@@ -98,12 +100,12 @@ int64_t send_message(Kernel& kernel, Task& sender, Port& port, Message* message,
   // (a) The fast path: a receiver is already waiting. Copy straight into its buffers.
   while (Task* receiver = port.first_waiting_receiver_for(sender.id())) {
     WaitState& rw = receiver->wait();
-    Status delivered = deliver(kernel, *receiver, rw.in, rw.user_in, *message, &sender);
+    trace.emit(TraceKind::Send, sender.id(), 0, port.koid(), message->len(), receiver->id(),
+               message->m_trace_id);
+    Status delivered = deliver(kernel, *receiver, rw.in, rw.user_in, *message, &sender, &port);
     port.remove_blocked_receiver(*receiver);
     kernel.wake(*receiver, delivered.ok() ? HB_OK : to_status(delivered.error()));
     if (!delivered.ok()) continue;  // that receiver's buffers were wrong; try the next one
-    trace.emit(TraceKind::Send, sender.id(), 0, port.koid(), message->len(), receiver->id(),
-               message->m_trace_id);
     ++port.stats_sent;
     ++port.stats_received;
     Message::destroy(message);
@@ -134,6 +136,7 @@ int64_t send_message(Kernel& kernel, Task& sender, Port& port, Message* message,
     Message::destroy(message);
     return HB_ERR_WOULD_BLOCK;
   }
+  ++port.stats_sent;
   trace.emit(TraceKind::Send, sender.id(), 0, port.koid(), message->len(), 0,
              message->m_trace_id);
   return block_sender(kernel, sender, port, message, flags, timeout, is_call, false);

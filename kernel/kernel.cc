@@ -126,6 +126,7 @@ void Kernel::block(Task& task, uint64_t timeout) {
   KASSERT(task.state() == TaskState::Running, "blocking a task that is not running");
   KASSERT(timeout != HB_NOWAIT, "HB_NOWAIT never blocks");
   WaitState& w = task.wait();
+  w.syscall = m_current_syscall;
   uint64_t now = arch::clock_ns();
   w.deadline = (timeout == HB_FOREVER || timeout > UINT64_MAX - now) ? UINT64_MAX : now + timeout;
   task.set_state(TaskState::Blocked);
@@ -284,6 +285,7 @@ int64_t Kernel::syscall(Task& task, uint32_t number, const uint64_t args[6]) {
   ++m_stats.syscalls;
   ++task.stats_syscalls;
   m_trace.emit(TraceKind::SyscallEnter, task.id(), static_cast<uint16_t>(number), 0, 0);
+  m_current_syscall = number;
   int64_t result = dispatch(task, number, args);
   if (result != kBlocked)
     m_trace.emit(TraceKind::SyscallExit, task.id(), static_cast<uint16_t>(number), 0, result);

@@ -138,6 +138,7 @@ class Kernel {
   KmemCache m_caches;
   KernelStats m_stats;
   uint64_t m_koids{0};
+  uint32_t m_current_syscall{0};  // the syscall being served (for Block trace records)
   IntrusiveList<Message, &Message::m_queue_node> m_discarded;
 };
 

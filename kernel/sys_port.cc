@@ -16,8 +16,15 @@ int64_t port_create(Kernel& k, Task& t, uint32_t mode, uint32_t capacity, uint32
   Result<Port*> created = Port::try_create(k, &t, mode, capacity, flags);
   if (!created.ok()) return to_status(created.error());
   Port* port = created.value();
-  Status written = copy_out(t, recv_out, recv_handle);
-  if (written.ok()) written = copy_out(t, send_out, send_handle);
+  // Out-parameters are written only on success: remember what was there, and put it back
+  // if the second write faults after the first one went through.
+  hb_handle_t old_recv = 0;
+  Status written = copy_in(t, old_recv, recv_out);
+  if (written.ok()) written = copy_out(t, recv_out, recv_handle);
+  if (written.ok()) {
+    written = copy_out(t, send_out, send_handle);
+    if (!written.ok()) (void)copy_out(t, recv_out, old_recv);
+  }
   if (!written.ok()) {
     port->release();  // never had a handle: freed, and the quota returned
     return to_status(written.error());

@@ -59,6 +59,7 @@ int64_t task_spawn(Kernel& k, Task& t, uint64_t image, uint64_t start, uint64_t 
   // Commit: the start message and its handles go to the child's inbox.
   message->commit_handles(t);
   child.value()->inbox().enqueue(*message);  // DOC: start-is-a-message
+  ++k.stats().messages_sent;
   return HB_OK;
 }
 
