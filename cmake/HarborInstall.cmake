@@ -4,6 +4,8 @@
 #
 #   <prefix>/include/harbor/...                    the ABI and runtime headers
 #   <prefix>/lib/libharbor_user.a                  Harbor::user
+#   <prefix>/lib/libharbor_testing.a               Harbor::testing (with the hosted machine and
+#   <prefix>/include/harbor/testing.hpp            the kernel inside; needs GoogleTest)
 #   <prefix>/lib/cmake/Harbor/HarborConfig.cmake   (+ Version, + Targets)
 #   <prefix>/bin/harbor-emu                        installed by emulator/CMakeLists.txt
 #   <prefix>/libexec/harbor/examples/...           installed by userland/examples/
@@ -24,6 +26,15 @@ set_target_properties(harbor_abi PROPERTIES EXPORT_NAME abi)
 if(TARGET harbor_strerror)
   set_target_properties(harbor_strerror PROPERTIES EXPORT_NAME strerror)
   list(APPEND HARBOR_EXPORTED harbor_strerror)
+endif()
+# Harbor::testing (userland/testing): one archive, so nothing else of the machine is exported.
+set(HARBOR_HAS_TESTING OFF)
+if(TARGET harbor_testing)
+  set(HARBOR_HAS_TESTING ON)
+  set_target_properties(harbor_testing PROPERTIES EXPORT_NAME testing)
+  list(APPEND HARBOR_EXPORTED harbor_testing)
+  install(FILES ${PROJECT_SOURCE_DIR}/userland/testing/include/harbor/testing.hpp
+    DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/harbor)
 endif()
 install(TARGETS ${HARBOR_EXPORTED} EXPORT HarborTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
