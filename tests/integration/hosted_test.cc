@@ -263,6 +263,18 @@ TEST_F(HostedTest, TwentyPairsExchangeAThousandMessagesEach) {
   for (hb_task_id_t task : tasks) EXPECT_EQ(exit_code(task), 0) << console();
 }
 
+TEST_F(HostedTest, AHundredTasksExchangeAThousandMessagesEach) {
+  // SPEC scale: 100 task processes at once, 50 pairs x 1000 messages, each checked in order
+  // by its receiver (the "recv" mode verifies the sequence numbers it gets).
+  std::vector<hb_task_id_t> tasks;
+  for (int i = 0; i < 50; ++i) {
+    auto p = port(HB_PORT_BOUNDED, 8);
+    tasks.push_back(start({"recv", "1000", "16"}, {p.recv}));
+    tasks.push_back(start({"send", "1000", "16"}, {p.send}));
+  }
+  for (hb_task_id_t task : tasks) EXPECT_EQ(exit_code(task, 120 * kSecond), 0) << console();
+}
+
 TEST_F(HostedTest, TwentySendersFanInToOneReceiverInOrder) {
   constexpr int kSenders = 20;
   auto p = port(HB_PORT_BOUNDED, 16);
