@@ -221,7 +221,7 @@ TEST(TestingMachine, TheWatchdogEndsATestBodyBlockedForever) {
   EXPECT_NONFATAL_FAILURE(
       {
         Options options;
-        options.watchdog = 300ms;
+        options.watchdog = 1000ms;
         Machine machine(options);
         harbor::Port port = machine.port();
         machine.spawn([] { std::this_thread::sleep_for(1h); }, {}, "sleeper");

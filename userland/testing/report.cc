@@ -171,10 +171,10 @@ std::string Machine::Impl::report() {
   std::ostringstream out;
   out << "==== harbor::testing: the machine of this test ====\n";
   if (options.deterministic) {
-    out << "deterministic, seed " << options.seed << ", " << options.cores
+    out << "deterministic, seed " << options.seed << ", " << machine->cores()
         << " cores (the same Options and test repeat this run exactly)\n";
   } else {
-    out << "free-running, " << options.cores
+    out << "free-running, " << machine->cores()
         << " cores (the host interleaves the tasks, differently on every run; "
            "Options::deterministic = true, and a seed, make a run repeatable)\n";
   }
