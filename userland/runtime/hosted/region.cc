@@ -23,6 +23,7 @@
 // hb_region_revoke the emulator's memfd has size 0, so any access is a SIGBUS.
 #include <fcntl.h>
 #include <harbor/abi/syscalls.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -82,6 +83,17 @@ bool ensure_window(hosted::Channel* c) {
   put(c->region_window_size, g_window.size);
   return true;
 }
+
+// A forked child is not the task its parent is (Harbor::testing runs a function as a new
+// task in a fork of the test): it must not keep its parent's mappings, for which it holds no
+// handle. The whole reservation is put back in the child, before it runs anything.
+void wipe_window_in_child() {
+  if (g_window.size != 0)
+    mmap(reinterpret_cast<void*>(g_window.base), g_window.size, PROT_NONE,
+         kReserveFlags | MAP_FIXED, -1, 0);
+}
+
+[[maybe_unused]] const int g_atfork = pthread_atfork(nullptr, nullptr, wipe_window_in_child);
 
 // We only ever map over our own reservation, whatever the page says.
 bool inside_window(uint64_t address, uint64_t size) {
