@@ -120,10 +120,6 @@ void Port::remove_blocked_sender(Task& sender) { m_blocked_senders.remove(sender
 void Port::add_blocked_receiver(Task& receiver) { m_blocked_receivers.push_back(receiver); }
 void Port::remove_blocked_receiver(Task& receiver) { m_blocked_receivers.remove(receiver); }
 
-bool Port::is_blocked_message(const Message& message) const {
-  return !message.m_queue_node.linked();
-}
-
 void Port::kill() {
   if (m_dead) return;
   m_dead = true;

@@ -72,7 +72,6 @@ class Port final : public KernelObject {
   void add_blocked_receiver(Task& receiver);
   void remove_blocked_receiver(Task& receiver);
   Task* first_blocked_sender() const { return m_blocked_senders.front(); }
-  bool is_blocked_message(const Message& message) const;
 
   // If receivers can never get another message, wake them with HB_ERR_PEER_CLOSED.
   void wake_receivers_if_closed();
