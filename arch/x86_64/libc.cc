@@ -1,55 +1,10 @@
-// arch/x86_64/libc.cc - the few C and C++ runtime symbols a freestanding kernel still needs:
-// the compiler may emit calls to memcpy/memset/memmove/memcmp, and C++ needs a handful of
-// ABI hooks. The string functions use `rep movsb`/`rep stosb` so that GCC cannot turn their
-// loops back into calls to themselves.
+// arch/x86_64/libc.cc - the C++ runtime hooks a freestanding kernel still needs. The string
+// functions (memcpy & co.) are in string.cc, shared with the ring-3 runtime.
 #include <arch/panic.h>
 
 #include <cstddef>
-#include <cstdint>
 
 extern "C" {
-
-void* memcpy(void* dst, const void* src, size_t n) {
-  void* d = dst;
-  __asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
-  return dst;
-}
-
-void* memmove(void* dst, const void* src, size_t n) {
-  auto* d = static_cast<uint8_t*>(dst);
-  auto* s = static_cast<const uint8_t*>(src);
-  if (d <= s || d >= s + n) return memcpy(dst, src, n);
-  // Overlapping, destination above: copy backwards.
-  d += n - 1;
-  s += n - 1;
-  __asm__ volatile("std; rep movsb; cld" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
-  return dst;
-}
-
-void* memset(void* dst, int c, size_t n) {
-  void* d = dst;
-  __asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
-  return dst;
-}
-
-int memcmp(const void* a, const void* b, size_t n) {
-  auto* x = static_cast<const uint8_t*>(a);
-  auto* y = static_cast<const uint8_t*>(b);
-  for (size_t i = 0; i < n; ++i)
-    if (x[i] != y[i]) return x[i] < y[i] ? -1 : 1;
-  return 0;
-}
-
-size_t strlen(const char* s) {
-  size_t n = 0;
-  while (s[n]) ++n;
-  return n;
-}
-
-int strcmp(const char* a, const char* b) {
-  while (*a && *a == *b) ++a, ++b;
-  return static_cast<unsigned char>(*a) - static_cast<unsigned char>(*b);
-}
 
 void __cxa_pure_virtual() { arch::panic("pure virtual function called"); }
 // Global objects' destructors would run at exit; the kernel never exits.

@@ -1,15 +1,17 @@
 // userland/runtime/x86_64/start.S - where a Harbor task begins on x86-64.
 //
 // The kernel (arch/x86_64/loader.cc) enters here in ring 3 with RSP at the top of a fresh
-// stack and every other register zero. The start message is already queued in HB_INBOX;
-// main() receives it when it wants (hb_recv or hb_start_args). Returning from main ends
-// the task with main's value as its exit code.
+// stack and every other register zero. C++ static constructors run first (init_array.cc).
+// The start message is already queued in HB_INBOX; main() receives it when it wants
+// (hb_recv or hb_start_args). Returning from main ends the task with main's value as its
+// exit code.
 .intel_syntax noprefix
 .section .text._start, "ax"
 .global _start
 _start:
   xor ebp, ebp            // the end of the frame-pointer chain, for gdb
   and rsp, -16            // the ABI: 16-byte aligned at a call
+  call harbor_run_init_array  // C++ static constructors (init_array.cc)
   call main
   mov edi, eax
   call hb_task_exit       // never returns
