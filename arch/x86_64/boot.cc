@@ -5,7 +5,8 @@
 //   3. GDT + TSS, IDT, SSE on, physical memory and heap
 //   4. `syscall`: STAR (segments), LSTAR (entry.S x86_syscall_entry), SFMASK (IF off)
 //   5. the PIT timer, TSC calibration
-//   6. the portable kernel; "init" becomes the root task, its start message the words of
+//   6. the other cores (smp.cc): local APICs, the MADT, INIT-SIPI-SIPI
+//   7. the portable kernel; "init" becomes the root task, its start message the words of
 //      the command line (QEMU -append "..."); then run it. init's exit code is the verdict.
 #include <arch/panic.h>
 #include <arch/task_hooks.h>
@@ -23,13 +24,17 @@ constexpr uint32_t kMsrStar = 0xC0000081, kMsrLstar = 0xC0000082, kMsrSfmask = 0
 
 char g_cmdline[1024];
 
-void syscall_init() {
+}  // namespace
+
+void x86::syscall_init() {
   x86::wrmsr(kMsrStar, (static_cast<uint64_t>(x86::kKernelData) << 48) |
                            (static_cast<uint64_t>(x86::kKernelCode) << 32));
   x86::wrmsr(kMsrLstar, reinterpret_cast<uint64_t>(&x86_syscall_entry));
   // Cleared in RFLAGS on entry: TF, IF (the kernel runs with interrupts off), DF, AC, NT.
   x86::wrmsr(kMsrSfmask, 0x47700);
 }
+
+namespace {
 
 // The start message for init: the words of the command line after the kernel's own name
 // (QEMU passes "<kernel file> <-append text>"), each followed by a NUL (harbor/runtime.h).
@@ -49,6 +54,7 @@ uint32_t start_message(char* out, uint32_t cap) {
 }  // namespace
 
 extern "C" [[noreturn]] void kmain(uint32_t magic, uint32_t info) {
+  x86::core_early_init(0, x86_kernel_stack_top);  // GS: this core's data (before any lock)
   x86::serial_init();
   x86::print("\nharbor: x86-64 kernel booting\n");
   if (magic != kMultibootMagic) arch::panic("not started by a multiboot loader");
@@ -62,12 +68,13 @@ extern "C" [[noreturn]] void kmain(uint32_t magic, uint32_t info) {
   }
   for (auto** ctor = init_array_start; ctor != init_array_end; ++ctor) (*ctor)();
 
-  x86::gdt_init();
+  x86::gdt_init(0);
   x86::idt_init();
   x86::fpu_init();
   x86::memory_init(info);
-  syscall_init();
+  x86::syscall_init();
   x86::timer_init();
+  x86::smp_init();
 
   kernel::Kernel& k = x86::the_kernel();
   static char args[1024];

@@ -2,9 +2,9 @@
 //
 // The kernel keeps no kernel stack per task (docs/design.md section 3): a task's registers
 // are saved in its own arch::TaskContext (x86.h), whose first member is the TrapFrame, and
-// kernel C++ always runs on the one kernel stack from its top. So:
+// kernel C++ always runs on its core's kernel stack from its top. So:
 //  - `syscall` (x86_syscall_entry): build the TrapFrame in the current task's context
-//    (x86_syscall_frame_top = the frame's end), then call x86_syscall(frame) on the kernel
+//    (Core::frame_top = the frame's end), then call x86_syscall(frame) on the core's kernel
 //    stack. It never returns: it leaves through x86_sysret_to or x86_iret_to, for this task
 //    or another (a context switch is "return to a different frame", nothing more).
 //  - an interrupt or exception in ring 3: the CPU pushes SS..RIP at TSS.rsp0, which is the
@@ -14,16 +14,19 @@
 //    the kernel stack; x86_trap_kernel handles it (or panics) and we iretq back.
 // Interrupts are off in the kernel: SFMASK clears IF on `syscall`, IDT entries are
 // interrupt gates. Only the idle loop enables them (sched.cc).
+//
+// Per-core data (DOC: x86-swapgs): in ring 3, GS is the task's; in the kernel, GS points at
+// this core's x86::Core (smp.cc). Every entry from ring 3 starts with `swapgs` (the CPU swaps
+// GS.base with the KERNEL_GS_BASE MSR) and every return to ring 3 ends with it, so between
+// the two `gs:[...]` is this core's data. An entry from ring 0 must not swap: it is already
+// the kernel's.
 .intel_syntax noprefix
 
 #define FRAME_VECTOR 120 /* offsetof(TrapFrame, vector) */
 #define FRAME_CS 144
-
-.section .data
-.balign 8
-.global x86_syscall_frame_top
-x86_syscall_frame_top: .quad 0
-user_rsp_scratch: .quad 0
+#define CORE_USER_RSP 8     /* offsetof(x86::Core, user_rsp) */
+#define CORE_FRAME_TOP 16   /* offsetof(x86::Core, frame_top) */
+#define CORE_KERNEL_STACK 24 /* offsetof(x86::Core, kernel_stack_top) */
 
 .section .text
 
@@ -68,10 +71,11 @@ user_rsp_scratch: .quad 0
 // arguments in RDI RSI RDX R10 R8 R9 (userland/runtime/x86_64/syscall.cc).
 .global x86_syscall_entry
 x86_syscall_entry:
-  mov [rip + user_rsp_scratch], rsp
-  mov rsp, [rip + x86_syscall_frame_top]
+  swapgs                             // GS = this core's x86::Core
+  mov gs:[CORE_USER_RSP], rsp
+  mov rsp, gs:[CORE_FRAME_TOP]
   push 0x1b                          // ss: user data
-  push qword ptr [rip + user_rsp_scratch]  // rsp
+  push qword ptr gs:[CORE_USER_RSP]  // rsp
   push r11                           // rflags
   push 0x23                          // cs: user code
   push rcx                           // rip
@@ -79,12 +83,12 @@ x86_syscall_entry:
   push 0x100                         // vector: x86::kSyscallVector
   PUSH_GPRS
   mov rdi, rsp
-  mov rsp, [rip + x86_kernel_stack_top]
+  mov rsp, gs:[CORE_KERNEL_STACK]
   cld
   call x86_syscall                   // [[noreturn]]
   ud2
 
-// Interrupt and exception stubs: vectors 0..47. Those where the CPU pushes an error code
+// Interrupt and exception stubs: vectors 0..63 (x86.h kVectors). Those where the CPU pushes an error code
 // (8, 10-14, 17, 21, 29, 30) do not push the dummy one.
 .macro ISR n
 isr_\n:
@@ -98,7 +102,7 @@ isr_\n:
 
 .altmacro
 .set i, 0
-.rept 48
+.rept 64
   ISR %i
   .set i, i + 1
 .endr
@@ -109,7 +113,8 @@ isr_common:
   cld
   test qword ptr [rsp + FRAME_CS], 3
   jz 1f
-  mov rsp, [rip + x86_kernel_stack_top]  // from ring 3: the frame is in the task context
+  swapgs                                 // from ring 3: GS = this core's x86::Core
+  mov rsp, gs:[CORE_KERNEL_STACK]        // the frame is in the task context
   call x86_trap_user                     // [[noreturn]]
   ud2
 1:
@@ -126,18 +131,19 @@ isr_common:
 .global x86_isr_table
 x86_isr_table:
 .set i, 0
-.rept 48
+.rept 64
   ISR_ADDR %i
   .set i, i + 1
 .endr
 
 .section .text
-// [[noreturn]] x86_iret_to(TrapFrame*): restore every register, iretq (any frame).
+// [[noreturn]] x86_iret_to(TrapFrame*): restore every register, iretq (any ring-3 frame).
 .global x86_iret_to
 x86_iret_to:
   mov rsp, rdi
   POP_GPRS
   add rsp, 16
+  swapgs                             // back to the task's GS
   iretq
 
 // DOC: x86-sysret
@@ -150,4 +156,5 @@ x86_sysret_to:
   mov rcx, [rsp + 16]                // rip
   mov r11, [rsp + 32]                // rflags
   mov rsp, [rsp + 40]                // user rsp
+  swapgs                             // back to the task's GS
   sysretq

@@ -128,7 +128,13 @@ int32_t task_start(kernel::Task* task, const char* image, TaskContext** ctx_out)
   f.ss = x86::kUserData;
   f.rflags = 0x202;  // IF: the timer can preempt it
   x86::fpu_state_init(ctx);
-  task->set_core(0);
+  // DOC: x86-placement
+  // The core it lives on, for good: the one asked for if it is online, else the online core
+  // with the fewest tasks (sched.cc, place_task).
+  uint32_t core = task->core() < x86::cores_online() ? task->core() : x86::place_task();
+  task->set_core(core);
+  ctx->core = core;
+  ++x86::g_cores[core].tasks;
   x86::make_ready(ctx);
   *ctx_out = ctx;
   return HB_OK;

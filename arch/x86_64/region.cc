@@ -30,8 +30,12 @@ struct RegionMemory {
 namespace {
 constexpr uint64_t kRegionBase = 256ull << 30;
 
+// Clears the entries; the task's core may still hold them in its TLB (it may be running the
+// task right now, or have it loaded while it idles): a shootdown makes it forget them before
+// this returns (smp.cc), so the frames can be reused and a revoked region is really gone.
 void unmap_pages(TaskContext* ctx, uint64_t address, uint64_t pages) {
   for (uint64_t i = 0; i < pages; ++i) x86::space_unmap(ctx->pml4, address + i * 4096);
+  if (pages) x86::tlb_shootdown(ctx->core);  // nothing to do when it is this core
 }
 }  // namespace
 

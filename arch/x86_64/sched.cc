@@ -1,9 +1,18 @@
-// arch/x86_64/sched.cc - the kernel object, the run queue, and the way back to user mode.
+// arch/x86_64/sched.cc - the kernel object, the per-core run queues, and the way back to user
+// mode.
 //
-// A task here is Ready (in the FIFO run queue), Running (the current one) or Blocked (in a
-// syscall the kernel returned kBlocked for, until arch::task_resume). Switching tasks is
-// choosing which saved TrapFrame to return to (entry.S); there is nothing else to switch but
-// CR3, the FPU/SSE registers and the stack pointer the next interrupt will use.
+// A task here is Ready (in its core's FIFO run queue), Running (the current one of its core)
+// or Blocked (in a syscall the kernel returned kBlocked for, until arch::task_resume).
+// Switching tasks is choosing which saved TrapFrame to return to (entry.S); there is nothing
+// else to switch but CR3, the FPU/SSE registers and the stack pointer the next interrupt will
+// use.
+//
+// SMP (DOC: x86-run-queues): every task lives on one core for its whole life, chosen when it
+// starts (place_task: the online core with the fewest tasks). Each core has its own run queue
+// under its own lock (x86::Core::ready_lock, always taken after the kernel lock when both
+// are held). A core whose queue is empty halts (idle); whoever makes one of its tasks ready
+// from another core sends it a wake-up IPI (make_ready). Tasks never migrate, so a task's
+// SSE state is only ever in its own core's registers (lazy switching stays per core).
 #include <arch/panic.h>
 #include <arch/task_hooks.h>
 
@@ -17,58 +26,84 @@ namespace {
 
 alignas(kernel::Kernel) uint8_t g_kernel_storage[sizeof(kernel::Kernel)];
 kernel::Kernel* g_kernel = nullptr;
-
-arch::TaskContext* g_current = nullptr;
-arch::TaskContext* g_ready_head = nullptr;
-arch::TaskContext* g_ready_tail = nullptr;
-arch::TaskContext* g_fpu_owner = nullptr;  // whose SSE state is in the registers now
 alignas(16) uint8_t g_fpu_initial[512];
 
-arch::TaskContext* pop_ready() {
-  arch::TaskContext* ctx = g_ready_head;
+// Takes the oldest ready task of this core, or marks the core idle, under the queue's lock (so
+// core 0's deadlock check never sees a task in neither place: queued, or its core not idle).
+arch::TaskContext* pop_ready(Core& core) {
+  core.ready_lock.lock();
+  arch::TaskContext* ctx = core.ready_head;
   if (ctx) {
-    g_ready_head = ctx->next_ready;
-    if (!g_ready_head) g_ready_tail = nullptr;
+    core.ready_head = ctx->next_ready;
+    if (!core.ready_head) core.ready_tail = nullptr;
     ctx->next_ready = nullptr;
   }
+  core.idle = ctx == nullptr;
+  core.ready_lock.unlock();
   return ctx;
 }
 
 void remove_ready(arch::TaskContext* ctx) {
-  arch::TaskContext** link = &g_ready_head;
+  Core& core = g_cores[ctx->core];
+  core.ready_lock.lock();
+  arch::TaskContext** link = &core.ready_head;
   arch::TaskContext* previous = nullptr;
   while (*link && *link != ctx) {
     previous = *link;
     link = &(*link)->next_ready;
   }
-  if (!*link) return;
-  *link = ctx->next_ready;
-  if (g_ready_tail == ctx) g_ready_tail = previous;
-  ctx->next_ready = nullptr;
+  if (*link) {
+    *link = ctx->next_ready;
+    if (core.ready_tail == ctx) core.ready_tail = previous;
+    ctx->next_ready = nullptr;
+  }
+  core.ready_lock.unlock();
+}
+
+// Nothing can ever happen again: every core idles with an empty queue and no task has a
+// deadline. Called by core 0 with the kernel lock held (so no syscall is half done).
+bool everything_stuck() {
+  if (g_kernel->next_deadline() != UINT64_MAX) return false;
+  for (uint32_t i = 0; i < arch::kMaxCores; ++i) {
+    Core& core = g_cores[i];
+    if (!core.online) continue;
+    core.ready_lock.lock();
+    bool busy = !core.idle || core.ready_head != nullptr;
+    core.ready_lock.unlock();
+    if (busy) return false;
+  }
+  return true;
 }
 
 [[noreturn]] void idle() {
   // DOC: x86-idle
-  // Nothing is ready. Sleep until an interrupt (the timer) makes something ready. If every
-  // task is blocked with no deadline, nothing ever will: say so and fail the run.
-  g_current = nullptr;
+  // Nothing is ready on this core. Sleep until an interrupt (the timer, or another core's
+  // wake-up IPI) makes something ready. If every task of every core is blocked with no
+  // deadline, nothing ever will: core 0 says so and fails the run.
+  Core& me = this_core();
+  me.current = nullptr;
   for (;;) {
-    if (arch::TaskContext* next = pop_ready()) enter_user(next);
-    g_kernel->lock().lock();
-    bool stuck = g_kernel->next_deadline() == UINT64_MAX;
-    g_kernel->lock().unlock();
-    if (stuck) {
-      print("harbor: every task is blocked for ever (deadlock); tasks:\n");
-      g_kernel->for_each_task([](kernel::Task& t) {
-        print("  task ");
-        print_dec(static_cast<int64_t>(t.id()));
-        print(" ");
-        print(t.name());
-        print(t.alive() ? " blocked\n" : " exited\n");
-      });
-      exit_qemu(Verdict::Fail);
+    if (arch::TaskContext* next = pop_ready(me)) enter_user(next);
+    if (me.index == 0) {
+      g_kernel->lock().lock();
+      bool stuck = everything_stuck();
+      g_kernel->lock().unlock();
+      if (stuck) {
+        print("harbor: every task is blocked for ever (deadlock); tasks:\n");
+        g_kernel->for_each_task([](kernel::Task& t) {
+          print("  task ");
+          print_dec(static_cast<int64_t>(t.id()));
+          print(" ");
+          print(t.name());
+          print(t.alive() ? " blocked\n" : " exited\n");
+        });
+        exit_qemu(Verdict::Fail);
+      }
     }
-    __asm__ volatile("sti; hlt; cli");  // sti's one-instruction shadow: no lost wake-up
+    // pop_ready set me.idle under the queue lock before it found the queue empty, so a core
+    // that queues a task for us after that sends the IPI, which sti's one-instruction shadow
+    // keeps pending until hlt: no lost wake-up.
+    __asm__ volatile("sti; hlt; cli" ::: "memory");
   }
 }
 
@@ -82,27 +117,41 @@ kernel::Kernel& the_kernel() {
   return *g_kernel;
 }
 
-arch::TaskContext* current() { return g_current; }
+arch::TaskContext* current() { return this_core().current; }
 
-bool preempt_pending() { return g_ready_head != nullptr; }
+bool preempt_pending() { return __atomic_load_n(&this_core().ready_head, __ATOMIC_RELAXED) != nullptr; }
+
+uint32_t place_task() {
+  uint32_t best = 0;
+  for (uint32_t i = 1; i < arch::kMaxCores; ++i)
+    if (g_cores[i].online && g_cores[i].tasks < g_cores[best].tasks) best = i;
+  return best;
+}
 
 void make_ready(arch::TaskContext* ctx) {
+  Core& core = g_cores[ctx->core];
+  core.ready_lock.lock();
   ctx->state = RunState::Ready;
   ctx->next_ready = nullptr;
-  if (g_ready_tail)
-    g_ready_tail->next_ready = ctx;
+  if (core.ready_tail)
+    core.ready_tail->next_ready = ctx;
   else
-    g_ready_head = ctx;
-  g_ready_tail = ctx;
+    core.ready_head = ctx;
+  core.ready_tail = ctx;
+  bool wake = core.idle && &core != &this_core();
+  core.idle = false;  // one IPI is enough
+  core.ready_lock.unlock();
+  if (wake) send_ipi(core.index, kVectorWake);
 }
 
 [[noreturn]] void run_next() {
-  arch::TaskContext* next = pop_ready();
+  Core& me = this_core();
+  arch::TaskContext* next = pop_ready(me);
   if (!next) idle();
   enter_user(next);
 }
 
-void fpu_init() {
+void fpu_init_core() {
   uint64_t cr0, cr4;
   __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
   cr0 = (cr0 & ~(1ull << 2)) | (1ull << 1);  // EM off, MP on
@@ -110,7 +159,12 @@ void fpu_init() {
   __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
   cr4 |= (1ull << 9) | (1ull << 10);  // OSFXSR, OSXMMEXCPT
   __asm__ volatile("mov %0, %%cr4" ::"r"(cr4));
-  __asm__ volatile("fninit; fxsave %0" : "=m"(g_fpu_initial));
+  __asm__ volatile("fninit");
+}
+
+void fpu_init() {
+  fpu_init_core();
+  __asm__ volatile("fxsave %0" : "=m"(g_fpu_initial));
 }
 
 void fpu_state_init(arch::TaskContext* ctx) {
@@ -119,21 +173,22 @@ void fpu_state_init(arch::TaskContext* ctx) {
 
 // DOC: x86-context-switch
 [[noreturn]] void enter_user(arch::TaskContext* ctx) {
-  if (ctx != g_current) timer_new_slice();
-  g_current = ctx;
+  Core& me = this_core();
+  if (ctx != me.current) timer_new_slice();
+  me.current = ctx;
   ctx->state = RunState::Running;
   // 1. the address space
   if (read_cr3() != ctx->pml4) write_cr3(ctx->pml4);
   // 2. the SSE/x87 registers (only when another task's are loaded)
-  if (g_fpu_owner != ctx) {
-    if (g_fpu_owner) __asm__ volatile("fxsave %0" : "=m"(g_fpu_owner->fpu));
+  if (me.fpu_owner != ctx) {
+    if (me.fpu_owner) __asm__ volatile("fxsave %0" : "=m"(me.fpu_owner->fpu));
     __asm__ volatile("fxrstor %0" ::"m"(ctx->fpu));
-    g_fpu_owner = ctx;
+    me.fpu_owner = ctx;
   }
   // 3. where its registers go at the next entry: the end of its own frame
   uint64_t frame_top = reinterpret_cast<uint64_t>(&ctx->frame + 1);
   set_kernel_entry_stack(frame_top);
-  x86_syscall_frame_top = frame_top;
+  me.frame_top = frame_top;
   // 4. back to ring 3: sysret for a frame `syscall` made, iretq for any other
   if (ctx->frame.vector == kSyscallVector) x86_sysret_to(&ctx->frame);
   x86_iret_to(&ctx->frame);
@@ -142,23 +197,22 @@ void fpu_state_init(arch::TaskContext* ctx) {
 void kill_current(int32_t code) {
   kernel::Kernel& k = the_kernel();
   k.lock().lock();
-  k.task_died(*g_current->task, code);  // -> arch::task_stop(g_current)
+  k.task_died(*current()->task, code);  // -> arch::task_stop(current())
   k.lock().unlock();
-}
-
-void forget_fpu(arch::TaskContext* ctx) {
-  if (g_fpu_owner == ctx) g_fpu_owner = nullptr;
 }
 
 void unlink(arch::TaskContext* ctx) {
   if (ctx->state == RunState::Ready) remove_ready(ctx);
-  if (ctx == g_current) {
+  Core& me = this_core();
+  if (ctx == me.current) {
     // The task is stopping inside its own kernel entry: leave its address space now, so
     // its page tables can be freed; the entry code sees current() == nullptr and moves on.
     write_cr3(kernel_pml4());
-    g_current = nullptr;
+    me.current = nullptr;
   }
-  forget_fpu(ctx);
+  Core& home = g_cores[ctx->core];
+  if (home.fpu_owner == ctx) home.fpu_owner = nullptr;  // tasks stop on their own core
+  --home.tasks;
 }
 
 }  // namespace x86
@@ -173,7 +227,7 @@ void task_resume(TaskContext* ctx, int64_t result) {
     return;
   }
   if (ctx->state != x86::RunState::Blocked) panic("task_resume: the task is not blocked");
-  x86::make_ready(ctx);
+  x86::make_ready(ctx);  // on its own core's queue; an IPI wakes that core if it idles
 }
 
 }  // namespace arch

@@ -1,10 +1,12 @@
-// arch/x86_64/timer.cc - time: the PIT interrupts 1000 times a second (IRQ 0, vector 32),
-// the TSC (calibrated against the PIT at boot) is the clock.
+// arch/x86_64/timer.cc - time: the PIT interrupts core 0 1000 times a second (IRQ 0, vector
+// 32), the TSC (calibrated against the PIT at boot) is the clock, and every other core has its
+// local APIC timer interrupt it 1000 times a second too (vector 50, calibrated against the TSC).
 //
-// Each tick: (1) if the kernel's earliest deadline (arch::timer_set) has passed, call
-// Kernel::expire_deadlines, which resumes the tasks whose timeouts ran out; (2) if the tick
-// interrupted a task that has used its time slice while another is ready, preempt it
-// (round robin, sched.cc).
+// Each PIT tick (core 0): (1) if the kernel's earliest deadline (arch::timer_set) has passed,
+// call Kernel::expire_deadlines, which resumes the tasks whose timeouts ran out, whatever
+// their core (make_ready wakes that core with an IPI); (2) if the tick interrupted a task that
+// has used its time slice while another is ready on this core, preempt it (round robin,
+// sched.cc). A local APIC tick (other cores) only does (2): deadlines are core 0's job.
 #include <arch/clock.h>
 #include <arch/cpu.h>
 #include <arch/task_hooks.h>
@@ -24,7 +26,17 @@ volatile uint64_t g_ticks = 0;
 uint64_t g_tsc_base = 0;
 uint64_t g_ns_per_tsc_q32 = 0;  // nanoseconds per TSC tick, 32.32 fixed point
 uint64_t g_deadline = UINT64_MAX;
-uint32_t g_slice_used = 0;
+uint32_t g_lapic_ticks_per_ms = 0;  // local APIC timer counts (divide by 16) per millisecond
+
+void slice_tick() {
+  Core& me = this_core();
+  if (++me.slice_used >= kSliceTicks && preempt_pending()) {
+    me.slice_used = 0;
+    // DOC: x86-preempt
+    make_ready(current());  // to the back of this core's run queue
+    run_next();
+  }
+}
 
 void pic_init() {
   // Remap the two 8259s to vectors 32..47 (away from the CPU's exceptions), mask all but IRQ 0.
@@ -77,16 +89,34 @@ void timer_tick(bool from_user) {
     k.expire_deadlines(now);  // calls arch::timer_set with the next deadline
     k.lock().unlock();
   }
-  if (!from_user) return;
-  if (++g_slice_used >= kSliceTicks && preempt_pending()) {
-    g_slice_used = 0;
-    // DOC: x86-preempt
-    make_ready(current());  // to the back of the run queue
-    run_next();
-  }
+  if (from_user) slice_tick();
 }
 
-void timer_new_slice() { g_slice_used = 0; }
+void timer_tick_local(bool from_user) {
+  lapic_eoi();
+  if (from_user) slice_tick();
+}
+
+void timer_new_slice() { this_core().slice_used = 0; }
+
+// The local APIC timer of the core that calls it: periodic, 1000 Hz, vector kVectorTimer.
+void lapic_timer_start() {
+  lapic_write(kLapicTimerDivide, 0x3);  // divide by 16
+  lapic_write(kLapicLvtTimer, kVectorTimer | (1u << 17));  // periodic
+  lapic_write(kLapicTimerInitial, g_lapic_ticks_per_ms);
+}
+
+// Core 0, once (the cores are alike): how fast the local APIC timer counts, against the TSC.
+void lapic_timer_calibrate() {
+  lapic_write(kLapicTimerDivide, 0x3);
+  lapic_write(kLapicLvtTimer, kVectorTimer | (1u << 16));  // masked, one shot
+  lapic_write(kLapicTimerInitial, 0xFFFFFFFF);
+  uint64_t t0 = arch::clock_ns();
+  while (arch::clock_ns() - t0 < 10000000) __builtin_ia32_pause();
+  uint32_t counted = 0xFFFFFFFF - lapic_read(kLapicTimerCurrent);
+  lapic_write(kLapicTimerInitial, 0);  // stop
+  g_lapic_ticks_per_ms = counted / 10 ? counted / 10 : 1;
+}
 
 }  // namespace x86
 
@@ -96,8 +126,6 @@ uint64_t clock_ns() {
   uint64_t delta = x86::rdtsc() - x86::g_tsc_base;
   return static_cast<uint64_t>((static_cast<unsigned __int128>(delta) * x86::g_ns_per_tsc_q32) >> 32);
 }
-
-uint32_t current_core() { return 0; }
 
 void timer_set(uint64_t deadline_ns) { x86::g_deadline = deadline_ns; }
 

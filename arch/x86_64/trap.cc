@@ -51,7 +51,15 @@ void dump(const TrapFrame& f) {
   print("\n");
 }
 
+// An interrupt that is not an exception: acknowledge it, and do its work if it has any.
 void irq_done(uint64_t vector) {
+  if (vector >= kVectorWake) {  // the local APIC's
+    if (vector == kVectorSpurious) return;  // no EOI for a spurious one
+    lapic_eoi();
+    if (vector == kVectorTlb) x86_poll_cross_core_work();
+    // kVectorWake: nothing to do; the core leaves hlt (or the task resumes) and looks again.
+    return;
+  }
   if (vector == 39 || vector == 47) return;  // spurious IRQ 7 / 15: no EOI
   if (vector >= 40) outb(0xA0, 0x20);
   outb(0x20, 0x20);
@@ -72,14 +80,23 @@ extern "C" [[noreturn]] void x86_syscall(TrapFrame* f) {
   arch::TaskContext* task = current();
   uint64_t args[6] = {f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9};
   uint32_t number = f->rax > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(f->rax);
-  task->in_syscall = true;
-  task->resumed = false;
   kernel::Kernel& k = the_kernel();
   k.lock().lock();
+  task->in_syscall = true;
+  task->resumed = false;
   int64_t result = k.syscall(*task->task, number, args);
-  k.lock().unlock();
-  if (!current()) run_next();  // it exited: arch::task_stop has freed `task`
+  if (!current()) {  // it exited: arch::task_stop has freed `task`
+    k.lock().unlock();
+    run_next();
+  }
   task->in_syscall = false;
+  // DOC: x86-block
+  // Blocked until arch::task_resume, which another core may call as soon as the lock is
+  // released: so the state changes before that.
+  bool blocked = result == kernel::kBlocked && !task->resumed;
+  if (blocked) task->state = RunState::Blocked;
+  k.lock().unlock();
+  if (blocked) run_next();  // run someone else; `task` belongs to whoever resumes it now
   if (result != kernel::kBlocked) {
     f->rax = static_cast<uint64_t>(result);
     if (number == HB_SYS_YIELD) {
@@ -88,15 +105,15 @@ extern "C" [[noreturn]] void x86_syscall(TrapFrame* f) {
     }
     enter_user(task);
   }
-  if (task->resumed) enter_user(task);  // completed while we were still inside the kernel
-  // DOC: x86-block
-  task->state = RunState::Blocked;  // until arch::task_resume; run someone else
-  run_next();
+  enter_user(task);  // completed while we were still inside the kernel (resumed): RAX is set
 }
 
 extern "C" [[noreturn]] void x86_trap_user(TrapFrame* f) {
-  if (f->vector == 32) {
-    timer_tick(true);  // may preempt (never returns then)
+  if (f->vector == 32 || f->vector == kVectorTimer) {
+    if (f->vector == 32)
+      timer_tick(true);  // may preempt (never returns then)
+    else
+      timer_tick_local(true);
     enter_user(current());
   }
   if (f->vector >= 32) {
@@ -121,6 +138,10 @@ extern "C" [[noreturn]] void x86_trap_user(TrapFrame* f) {
 extern "C" void x86_trap_kernel(TrapFrame* f) {
   if (f->vector == 32) {
     timer_tick(false);
+    return;
+  }
+  if (f->vector == kVectorTimer) {
+    timer_tick_local(false);
     return;
   }
   if (f->vector >= 32) {

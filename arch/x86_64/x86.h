@@ -4,6 +4,8 @@
 // Not part of the arch seam (arch/x86_64/include/arch/): the portable kernel never sees it.
 #pragma once
 
+#include <arch/cpu.h>
+#include <arch/lock.h>
 #include <kernel/kernel.h>
 
 #include <cstddef>
@@ -52,11 +54,45 @@ struct alignas(16) TaskContext {
   bool resumed{false};           // ... and task_resume() already completed it
   bool root{false};              // started by the boot code (init): its exit is the verdict
   uint64_t next_region{0};       // where the next grant region mapping goes (region.cc)
+  uint32_t core{0};              // the core it lives on (x86::Core::index), for its life
 };
 
 }  // namespace arch
 
 namespace x86 {
+
+// ---- one core (smp.cc). GS points at its Core while the kernel runs (`swapgs` on every
+// entry from ring 3 and before every return to it), so entry.S finds the core's kernel stack
+// and where to save a `syscall`'s registers, and this_core() is one load.
+struct Core {
+  // entry.S reads the first four by offset (CORE_* there): keep them first, in this order.
+  Core* self;                       // gs:0
+  uint64_t user_rsp;                // gs:8   `syscall` scratch: the user's RSP
+  uint64_t frame_top;               // gs:16  end of the current task's TrapFrame
+  uint64_t kernel_stack_top;        // gs:24  where kernel C++ runs on this core
+  uint32_t index;                   // gs:32  arch::current_core()
+  uint32_t apic_id;                 // the local APIC's id (MADT)
+  arch::TaskContext* current;       // the task in ring 3 (or in its syscall), or nullptr
+  arch::TaskContext* fpu_owner;     // whose SSE state is in this core's registers
+  // The run queue (FIFO) of the tasks that live on this core, under ready_lock.
+  arch::Lock ready_lock;
+  arch::TaskContext* ready_head;
+  arch::TaskContext* ready_tail;
+  bool idle;                        // found its queue empty (under ready_lock), halting
+  bool online;                      // started (smp.cc), takes tasks
+  uint32_t slice_used;              // timer ticks the current task has run (timer.cc)
+  uint32_t tasks;                   // tasks placed here, alive (placement, loader.cc)
+  uint32_t tlb_flush_pending;       // another core changed page tables: reload CR3 (smp.cc)
+};
+static_assert(offsetof(Core, user_rsp) == 8 && offsetof(Core, frame_top) == 16 &&
+                  offsetof(Core, kernel_stack_top) == 24 && offsetof(Core, index) == 32,
+              "entry.S and lock.h know these offsets");
+extern Core g_cores[arch::kMaxCores];
+inline Core& this_core() {
+  Core* core;
+  __asm__("mov %%gs:0, %0" : "=r"(core));
+  return *core;
+}
 
 // ---- instructions ------------------------------------------------------------------------
 inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
@@ -104,10 +140,33 @@ void print_dec(int64_t v);
 enum class Verdict : uint8_t { Pass = 0x10, Fail = 0x11, Panic = 0x12 };  // QEMU exits 2v+1
 [[noreturn]] void exit_qemu(Verdict v);
 
-// gdt.cc: GDT, TSS, IDT.
-void gdt_init();
-void idt_init();
-void set_kernel_entry_stack(uint64_t rsp0);  // TSS.rsp0: where a ring-3 interrupt saves
+// gdt.cc: GDT, one TSS per core, IDT.
+void gdt_init(uint32_t core);                // builds the tables (core 0), loads them
+void idt_init();                             // builds the IDT (core 0) and loads it
+void set_kernel_entry_stack(uint64_t rsp0);  // this core's TSS.rsp0: where a ring-3 interrupt saves
+
+// Interrupt vectors (trap.cc). 32-47: the 8259 PICs (IRQ 0 = PIT, the boot core only).
+constexpr uint64_t kVectorWake = 48;      // IPI: a task became ready on an idle core
+constexpr uint64_t kVectorTlb = 49;       // IPI: TLB shootdown (smp.cc)
+constexpr uint64_t kVectorTimer = 50;     // the local APIC timer (cores other than 0)
+constexpr uint64_t kVectorSpurious = 63;  // the local APIC's spurious vector
+constexpr uint32_t kVectors = 64;
+
+// smp.cc: cores, local APICs, IPIs.
+void core_early_init(uint32_t index, uint64_t kernel_stack_top);  // GS base -> g_cores[index]
+void smp_init();                  // finds the other cores (ACPI MADT) and starts them
+uint32_t cores_online();
+void lapic_eoi();
+void send_ipi(uint32_t core, uint64_t vector);
+constexpr uint32_t kLapicId = 0x20, kLapicTpr = 0x80, kLapicEoi = 0xB0, kLapicSvr = 0xF0,
+                   kLapicIcrLow = 0x300, kLapicIcrHigh = 0x310, kLapicLvtTimer = 0x320,
+                   kLapicLvtLint0 = 0x350, kLapicLvtLint1 = 0x360, kLapicLvtError = 0x370,
+                   kLapicTimerInitial = 0x380, kLapicTimerCurrent = 0x390,
+                   kLapicTimerDivide = 0x3E0;
+uint32_t lapic_read(uint32_t reg);
+void lapic_write(uint32_t reg, uint32_t value);
+void tlb_shootdown(uint32_t core);  // core's TLB forgets the user mappings; waits until it has
+void syscall_init();              // this core's `syscall` MSRs (boot.cc)
 
 // memory.cc: physical pages and the kernel heap (arch::heap_alloc).
 void memory_init(uint32_t multiboot_info);
@@ -130,11 +189,15 @@ void space_unmap(uint64_t pml4, uint64_t va);  // clears the page's entry (and i
 
 // timer.cc: PIT tick, TSC clock, deadlines.
 void timer_init();
-void timer_tick(bool from_user);
+void timer_tick(bool from_user);      // the PIT (core 0): deadlines and the time slice
+void timer_tick_local(bool from_user);  // the local APIC timer (other cores): the time slice
+void lapic_timer_calibrate();
+void lapic_timer_start();
 void timer_new_slice();               // the task about to run starts a fresh time slice
 
 // fpu.cc-ish (sched.cc): SSE on, per-task state.
-void fpu_init();
+void fpu_init();       // core 0: SSE on, and the initial state for new tasks
+void fpu_init_core();  // other cores: SSE on
 void fpu_state_init(arch::TaskContext* ctx);  // a new task: the FPU as after reset
 
 // sched.cc: the run queue and the way back to user mode.
@@ -143,7 +206,8 @@ arch::TaskContext* current();
 void make_ready(arch::TaskContext* ctx);
 [[noreturn]] void run_next();            // the current task is done for now: run another
 [[noreturn]] void enter_user(arch::TaskContext* ctx);
-bool preempt_pending();                  // another task is ready
+bool preempt_pending();                  // another task is ready on this core
+uint32_t place_task();                   // the core a new task lives on (least loaded)
 void kill_current(int32_t code);         // a fault: the kernel forgets the task
 void unlink(arch::TaskContext* ctx);     // task_stop: off the run queue, out of the CPU
 
@@ -152,12 +216,11 @@ int32_t load_image(const char* name, uint64_t pml4, uint64_t* entry);
 
 }  // namespace x86
 
-// entry.S
+// entry.S, boot.S
 extern "C" {
-extern uint64_t x86_kernel_stack_top;   // where kernel C++ runs
-extern uint64_t x86_syscall_frame_top;  // end of the current task's frame
+extern uint64_t x86_kernel_stack_top;   // the boot core's kernel stack
 void x86_syscall_entry();
 [[noreturn]] void x86_iret_to(x86::TrapFrame* frame);
 [[noreturn]] void x86_sysret_to(x86::TrapFrame* frame);
-extern uint64_t x86_isr_table[48];
+extern uint64_t x86_isr_table[x86::kVectors];
 }

@@ -1,7 +1,8 @@
 // arch/cpu.h (x86-64) - which core is running kernel code now. Per-core state is indexed by it.
-// Single core for now (arch/x86_64/README in docs/x86_64.md): always core 0. kMaxCores is
-// small on purpose: the kernel keeps a trace ring per core (kernel/trace.h), and a ring for
-// 64 cores would be ~10 MiB of .bss in a 128 MiB machine.
+// Every core of `-smp N` (up to kMaxCores) runs Harbor (arch/x86_64/smp.cc); the index is read
+// from the core's own data through GS (x86::Core::index). kMaxCores is small on purpose: the
+// kernel keeps a trace ring per core (kernel/trace.h), and a ring for 64 cores would be
+// ~10 MiB of .bss in a 128 MiB machine.
 #pragma once
 
 #include <cstdint>
