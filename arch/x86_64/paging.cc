@@ -122,6 +122,12 @@ namespace {
 template <typename Fn>
 int32_t each_user_page(TaskContext* ctx, uint64_t user, uint64_t len, bool write, Fn&& fn) {
   if (!ctx || user + len < user) return HB_ERR_FAULT;
+  if (len > 0 && (user & 4095) + len <= 4096) {  // the common case: within one page, one walk
+    uint64_t physical = x86::space_lookup(ctx->pml4, user, write);
+    if (!physical) return HB_ERR_FAULT;
+    fn(reinterpret_cast<uint8_t*>(physical), 0, len);
+    return HB_OK;
+  }
   for (uint64_t at = user & ~4095ull; at < user + len; at += 4096)
     if (!x86::space_lookup(ctx->pml4, at, write)) return HB_ERR_FAULT;
   uint64_t done = 0;

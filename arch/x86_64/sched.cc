@@ -227,6 +227,14 @@ void task_resume(TaskContext* ctx, int64_t result) {
     return;
   }
   if (ctx->state != x86::RunState::Blocked) panic("task_resume: the task is not blocked");
+  x86::Core& me = x86::this_core();
+  if (me.serving && !me.direct && ctx->core == me.index) {
+    // DOC: x86-direct-switch (1): woken by the syscall this core is serving: keep it aside;
+    // x86_syscall runs it next if the caller blocks, or queues it if the caller goes on.
+    ctx->state = x86::RunState::Ready;
+    me.direct = ctx;
+    return;
+  }
   x86::make_ready(ctx);  // on its own core's queue; an IPI wakes that core if it idles
 }
 

@@ -77,16 +77,24 @@ using namespace x86;
 
 // DOC: x86-syscall-dispatch
 extern "C" [[noreturn]] void x86_syscall(TrapFrame* f) {
-  arch::TaskContext* task = current();
+  Core& me = this_core();
+  arch::TaskContext* task = me.current;
   uint64_t args[6] = {f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9};
   uint32_t number = f->rax > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(f->rax);
   kernel::Kernel& k = the_kernel();
   k.lock().lock();
   task->in_syscall = true;
   task->resumed = false;
+  me.serving = true;
   int64_t result = k.syscall(*task->task, number, args);
-  if (!current()) {  // it exited: arch::task_stop has freed `task`
+  me.serving = false;
+  // DOC: x86-direct-switch (2): the task this syscall woke on this core, if any
+  // (arch::task_resume kept it aside instead of queueing it).
+  arch::TaskContext* woken = me.direct;
+  me.direct = nullptr;
+  if (!me.current) {  // it exited: arch::task_stop has freed `task`
     k.lock().unlock();
+    if (woken) enter_user(woken);
     run_next();
   }
   task->in_syscall = false;
@@ -95,17 +103,23 @@ extern "C" [[noreturn]] void x86_syscall(TrapFrame* f) {
   // released: so the state changes before that.
   bool blocked = result == kernel::kBlocked && !task->resumed;
   if (blocked) task->state = RunState::Blocked;
+  // (3) The caller goes on (or yields): the woken task waits its turn in the queue.
+  if (woken && (!blocked || number == HB_SYS_YIELD)) make_ready(woken);
   k.lock().unlock();
-  if (blocked) run_next();  // run someone else; `task` belongs to whoever resumes it now
-  if (result != kernel::kBlocked) {
-    f->rax = static_cast<uint64_t>(result);
-    if (number == HB_SYS_YIELD) {
-      make_ready(task);  // to the back of the queue
-      run_next();
-    }
-    enter_user(task);
+  if (blocked) {
+    // (4) The caller waits (hb_call, hb_reply_recv, a blocking receive): switch straight to
+    // the task it woke (the receiver of its message, the caller of its reply), which also
+    // gets a fresh time slice; the others on this core's queue keep their order.
+    if (woken) enter_user(woken);
+    run_next();  // run someone else; `task` belongs to whoever resumes it now
   }
-  enter_user(task);  // completed while we were still inside the kernel (resumed): RAX is set
+  if (result != kernel::kBlocked) f->rax = static_cast<uint64_t>(result);
+  // else: completed while we were still inside the kernel (resumed): RAX is set
+  if (number == HB_SYS_YIELD) {
+    make_ready(task);  // to the back of the queue
+    run_next();
+  }
+  enter_user(task);
 }
 
 extern "C" [[noreturn]] void x86_trap_user(TrapFrame* f) {
