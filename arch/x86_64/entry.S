@@ -15,8 +15,9 @@
 // Interrupts are off in the kernel: SFMASK clears IF on `syscall`, IDT entries are
 // interrupt gates. Only the idle loop enables them (sched.cc).
 //
-// Per-core data (DOC: x86-swapgs): in ring 3, GS is the task's; in the kernel, GS points at
-// this core's x86::Core (smp.cc). Every entry from ring 3 starts with `swapgs` (the CPU swaps
+// DOC: x86-swapgs
+// Per-core data: in ring 3, GS is the task's; in the kernel, GS points at this core's
+// x86::Core (smp.cc). Every entry from ring 3 starts with `swapgs` (the CPU swaps
 // GS.base with the KERNEL_GS_BASE MSR) and every return to ring 3 ends with it, so between
 // the two `gs:[...]` is this core's data. An entry from ring 0 must not swap: it is already
 // the kernel's.

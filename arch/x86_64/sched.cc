@@ -7,7 +7,8 @@
 // else to switch but CR3, the FPU/SSE registers and the stack pointer the next interrupt will
 // use.
 //
-// SMP (DOC: x86-run-queues): every task lives on one core for its whole life, chosen when it
+// DOC: x86-run-queues
+// SMP: every task lives on one core for its whole life, chosen when it
 // starts (place_task: the online core with the fewest tasks). Each core has its own run queue
 // under its own lock (x86::Core::ready_lock, always taken after the kernel lock when both
 // are held). A core whose queue is empty halts (idle); whoever makes one of its tasks ready
@@ -229,7 +230,7 @@ void task_resume(TaskContext* ctx, int64_t result) {
   if (ctx->state != x86::RunState::Blocked) panic("task_resume: the task is not blocked");
   x86::Core& me = x86::this_core();
   if (me.serving && !me.direct && ctx->core == me.index) {
-    // DOC: x86-direct-switch (1): woken by the syscall this core is serving: keep it aside;
+    // Direct switch, step 1 (trap.cc, x86_syscall): woken by the syscall this core is serving: keep it aside;
     // x86_syscall runs it next if the caller blocks, or queues it if the caller goes on.
     ctx->state = x86::RunState::Ready;
     me.direct = ctx;

@@ -212,7 +212,7 @@ namespace arch {
 uint32_t current_core() { return x86::this_core().index; }
 }  // namespace arch
 
-// The other core's first C++: see DOC: x86-smp step 4.
+// The other core's first C++: step 4 at the top of this file.
 extern "C" [[noreturn]] void ap_main() {
   uint32_t index = __atomic_load_n(&x86::g_ap_booting, __ATOMIC_ACQUIRE);
   x86::Core& core = x86::g_cores[index];

@@ -88,7 +88,8 @@ extern "C" [[noreturn]] void x86_syscall(TrapFrame* f) {
   me.serving = true;
   int64_t result = k.syscall(*task->task, number, args);
   me.serving = false;
-  // DOC: x86-direct-switch (2): the task this syscall woke on this core, if any
+  // DOC: x86-direct-switch
+  // (1) is in arch::task_resume (sched.cc). (2) The task this syscall woke on this core, if any
   // (arch::task_resume kept it aside instead of queueing it).
   arch::TaskContext* woken = me.direct;
   me.direct = nullptr;

@@ -83,7 +83,7 @@ struct Core {
   uint32_t slice_used;              // timer ticks the current task has run (timer.cc)
   uint32_t tasks;                   // tasks placed here, alive (placement, loader.cc)
   uint32_t tlb_flush_pending;       // another core changed page tables: reload CR3 (smp.cc)
-  // Direct switch (trap.cc, DOC: x86-direct-switch): while this core serves a syscall
+  // Direct switch (trap.cc, x86_syscall): while this core serves a syscall
   // (serving), the first task of this core that the syscall wakes is kept here instead of
   // being queued, so that it can run next without a trip through the run queue.
   bool serving;
