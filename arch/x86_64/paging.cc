@@ -11,6 +11,15 @@
 // copy_from_user / copy_to_user walk the *target* task's tables, page by page, and copy
 // through the identity map: they work for any task, whichever address space is loaded,
 // which is how the kernel completes a blocked task's syscall on its behalf (design.md 3).
+//
+// The translation cache (DOC: x86-translation-cache below): the kernel looks up the same few
+// user pages on every message (the hb_msg_out/hb_msg_in structures and the buffers, usually
+// on the stack or in .bss), and a 4-level walk costs ~30 instructions. space_lookup keeps the
+// last translations in a small direct-mapped table, tagged with the page-table root. Every
+// change that could make an entry wrong clears it: space_map and space_unmap (that page),
+// space_destroy (every entry of that root, which may be reused for another task). It is one
+// table for all cores: every caller holds the kernel lock (arch/task_hooks.h), as for the
+// page tables themselves.
 #include <arch/task_hooks.h>
 #include <harbor/sys.h>
 
@@ -41,6 +50,24 @@ uint64_t* next_level(uint64_t* entry, bool create) {
   return table(*entry);
 }
 
+// DOC: x86-translation-cache
+struct Translation {
+  uint64_t pml4;     // 0: empty
+  uint64_t va_page;
+  uint64_t entry;    // the page's physical address | kPageWrite if writable (present + user)
+};
+constexpr uint32_t kCacheSlots = 64;
+Translation g_translations[kCacheSlots];
+
+Translation& cache_slot(uint64_t pml4, uint64_t va) {
+  return g_translations[((va >> 12) ^ (pml4 >> 12)) & (kCacheSlots - 1)];
+}
+
+void cache_forget(uint64_t pml4, uint64_t va) {
+  Translation& t = cache_slot(pml4, va);
+  if (t.pml4 == pml4 && t.va_page == (va & ~4095ull)) t.pml4 = 0;
+}
+
 uint64_t* pte(uint64_t pml4, uint64_t va, bool create) {
   uint64_t* pdpt = next_level(&table(pml4)[(va >> 39) & 511], create);
   if (!pdpt) return nullptr;
@@ -69,6 +96,8 @@ uint64_t space_create() {
 }
 
 void space_destroy(uint64_t pml4) {
+  for (Translation& t : g_translations)
+    if (t.pml4 == pml4) t.pml4 = 0;
   uint64_t* pdpt = table(table(pml4)[0]);
   for (int i = 1; i < 512; ++i) {  // entry 0 is the kernel's: shared, never freed
     if (!(pdpt[i] & kPagePresent)) continue;
@@ -90,6 +119,7 @@ bool space_map(uint64_t pml4, uint64_t va, uint64_t page, uint64_t flags) {
   if (va < kUserBase || va >= kUserEnd) return false;
   uint64_t* entry = pte(pml4, va, true);
   if (!entry) return false;
+  cache_forget(pml4, va);
   *entry = page | flags | kPagePresent | kPageUser;
   return true;
 }
@@ -98,16 +128,22 @@ void space_unmap(uint64_t pml4, uint64_t va) {
   uint64_t* entry = pte(pml4, va, false);
   if (!entry) return;
   *entry = 0;
+  cache_forget(pml4, va);
   if (read_cr3() == pml4) __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
 }
 
 // DOC: x86-user-page-check
 uint64_t space_lookup(uint64_t pml4, uint64_t va, bool write) {
   if (va < kUserBase || va >= kUserEnd) return 0;  // the kernel's, or not canonical
+  Translation& cached = cache_slot(pml4, va);
+  if (cached.pml4 == pml4 && cached.va_page == (va & ~4095ull) &&
+      (!write || (cached.entry & kPageWrite)))
+    return (cached.entry & kAddressMask) | (va & 4095);
   uint64_t* entry = pte(pml4, va, false);
   if (!entry) return 0;
   uint64_t need = kPagePresent | kPageUser | (write ? kPageWrite : 0);
   if ((*entry & need) != need) return 0;
+  cached = Translation{pml4, va & ~4095ull, (*entry & kAddressMask) | (*entry & kPageWrite)};
   return (*entry & kAddressMask) | (va & 4095);
 }
 

@@ -189,7 +189,9 @@ uint64_t kernel_pml4();
 uint64_t space_create();        // a new PML4 with the kernel mapped; 0 when out of memory
 void space_destroy(uint64_t pml4);
 bool space_map(uint64_t pml4, uint64_t va, uint64_t page, uint64_t flags);
-uint64_t space_lookup(uint64_t pml4, uint64_t va, bool write);  // physical, or 0 (not user)
+// Physical address of user `va` (present, user, + writable if `write`), or 0. Cached
+// (paging.cc, x86-translation-cache): callers hold the kernel lock, as for all of these.
+uint64_t space_lookup(uint64_t pml4, uint64_t va, bool write);
 void space_unmap(uint64_t pml4, uint64_t va);  // clears the page's entry (and its TLB entry)
 
 // timer.cc: PIT tick, TSC clock, deadlines.
