@@ -12,7 +12,7 @@
 // through the identity map: they work for any task, whichever address space is loaded,
 // which is how the kernel completes a blocked task's syscall on its behalf (design.md 3).
 //
-// The translation cache (DOC: x86-translation-cache below): the kernel looks up the same few
+// The translation cache (its anchor is at Translation below): the kernel looks up the same few
 // user pages on every message (the hb_msg_out/hb_msg_in structures and the buffers, usually
 // on the stack or in .bss), and a 4-level walk costs ~30 instructions. space_lookup keeps the
 // last translations in a small direct-mapped table, tagged with the page-table root. Every
