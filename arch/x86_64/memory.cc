@@ -23,7 +23,8 @@ namespace x86 {
 namespace {
 
 constexpr uint64_t kPage = 4096;
-constexpr uint64_t kIdentityLimit = (1ull << 30) - (2ull << 20);  // the top 2 MiB: the local APIC (smp.cc)
+// 1 GiB less the top 2 MiB, where the local APIC's registers are mapped (smp.cc).
+constexpr uint64_t kIdentityLimit = (1ull << 30) - (2ull << 20);
 constexpr int kMinClass = 4, kMaxClass = 17;
 
 struct FreeNode {

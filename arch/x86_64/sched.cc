@@ -120,7 +120,9 @@ kernel::Kernel& the_kernel() {
 
 arch::TaskContext* current() { return this_core().current; }
 
-bool preempt_pending() { return __atomic_load_n(&this_core().ready_head, __ATOMIC_RELAXED) != nullptr; }
+bool preempt_pending() {
+  return __atomic_load_n(&this_core().ready_head, __ATOMIC_RELAXED) != nullptr;
+}
 
 uint32_t place_task() {
   uint32_t best = 0;
@@ -230,8 +232,9 @@ void task_resume(TaskContext* ctx, int64_t result) {
   if (ctx->state != x86::RunState::Blocked) panic("task_resume: the task is not blocked");
   x86::Core& me = x86::this_core();
   if (me.serving && !me.direct && ctx->core == me.index) {
-    // Direct switch, step 1 (trap.cc, x86_syscall): woken by the syscall this core is serving: keep it aside;
-    // x86_syscall runs it next if the caller blocks, or queues it if the caller goes on.
+    // Direct switch, step 1 (trap.cc, x86_syscall): woken by the syscall this core is
+    // serving: keep it aside; x86_syscall runs it next if the caller blocks, or queues it if
+    // the caller goes on.
     ctx->state = x86::RunState::Ready;
     me.direct = ctx;
     return;

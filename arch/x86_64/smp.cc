@@ -39,7 +39,7 @@ Core g_cores[arch::kMaxCores];
 
 namespace {
 
-constexpr uint64_t kTrampoline = 0x8000;                       // STARTUP vector 8
+constexpr uint64_t kTrampoline = 0x8000;                         // STARTUP vector 8
 constexpr uint64_t kLapicVirtual = (1ull << 30) - (2ull << 20);  // memory.cc leaves it out
 constexpr uint32_t kMsrApicBase = 0x1B, kMsrEfer = 0xC0000080, kMsrGsBase = 0xC0000101,
                    kMsrKernelGsBase = 0xC0000102;
@@ -111,7 +111,7 @@ void lapic_map() {
 }
 
 void lapic_init(bool boot_core) {
-  lapic_write(kLapicTpr, 0);                                // accept every priority
+  lapic_write(kLapicTpr, 0);                                 // accept every priority
   lapic_write(kLapicLvtLint0, boot_core ? 0x700 : 0x10000);  // the PIC's INTR (ExtINT), core 0
   lapic_write(kLapicLvtLint1, 0x400);                        // NMI
   lapic_write(kLapicLvtError, 0x10000);                      // masked
