@@ -47,6 +47,8 @@ MachineCore::MachineCore(const MachineOptions& options) : m_options(options) {
   t_cpu.machine = this;
   m_kernel.emplace(options.kernel);
   t_cpu = saved;
+  // Answers made under the kernel lock are written once it is free (serve.cc).
+  m_kernel->lock().set_after_unlock(&MachineCore::flush_answers);
   {
     Locked locked(*this);
     m_kernel->trace().set_enabled(options.trace);
@@ -67,6 +69,9 @@ MachineCore::MachineCore(const MachineOptions& options) : m_options(options) {
 MachineCore::~MachineCore() { shutdown(); }
 
 // Calls expire_deadlines whenever the earliest deadline has passed (kernel.h step 3).
+// m_timer_sleeps_until says until when it sleeps: set_timer wakes it only for an earlier
+// deadline (a later one is found when it wakes anyway). Every blocking call with a timeout
+// used to wake it, twice per call/reply round trip (docs/performance.md §6.1).
 void MachineCore::timer_loop() {
   Locked locked(*this);
   while (!m_timer_stop) {
@@ -76,11 +81,13 @@ void MachineCore::timer_loop() {
       m_kernel->expire_deadlines(now);
       continue;
     }
+    m_timer_sleeps_until = deadline;
     if (deadline == UINT64_MAX) {
       m_timer_cv.wait(locked.lock());
     } else {
       m_timer_cv.wait_for(locked.lock(), std::chrono::nanoseconds(deadline - now));
     }
+    m_timer_sleeps_until = 0;
   }
 }
 
@@ -141,6 +148,7 @@ void MachineCore::detach_self(int32_t code) {
     schedule_locked();
   }
   if (ctx->server.joinable()) ctx->server.join();
+  wait_for_answers(ctx);
   {
     Locked locked(*this);
     m_live.erase(ctx->id);

@@ -71,6 +71,13 @@ struct TaskContext {
   // Read by the serving thread without the lock.
   std::atomic<bool> awaiting_response{false};  // a request taken and not answered yet
   std::atomic<bool> stopping{false};           // the serving thread must end
+  // Placement (update_spin_locked): the host CPU this task and its serving thread are
+  // pinned to (-1: not pinned), and whether the task spins while its call is Blocked.
+  int host_cpu{-1};
+  std::atomic<bool> spin_when_blocked{false};
+  // Answers queued for this task under the kernel lock and not yet written (serve.cc): the
+  // context is not freed while this is not 0.
+  std::atomic<uint32_t> pending_answers{0};
 };
 
 }  // namespace arch
@@ -139,8 +146,14 @@ class MachineCore {
 
   // --- serving (serve.cc) ---
   void serve_loop(arch::TaskContext* ctx);
-  // Writes the result into the channel and wakes the task. Lock held.
+  // Queues the answer `result` for ctx's syscall. Lock held. The calling thread writes it
+  // into the channel and wakes the task right after it releases the kernel lock
+  // (flush_answers), so a woken task never finds the lock still taken by its waker.
   void respond_locked(arch::TaskContext* ctx, int64_t result);
+  // Writes the answers the calling thread queued (the kernel lock's after-unlock hook).
+  static void flush_answers();
+  // Waits until no thread has an answer for ctx queued (before freeing it). Without the lock.
+  static void wait_for_answers(arch::TaskContext* ctx);
 
   // --- deterministic scheduling (scheduler.cc), lock held ---
   void schedule_locked();
@@ -205,6 +218,7 @@ class MachineCore {
   hb_task_id_t m_rr_last{0};  // deterministic round robin: last task picked
   uint64_t m_rng{0};          // deterministic random picks (splitmix64 state)
   uint64_t m_timer_deadline{UINT64_MAX};
+  uint64_t m_timer_sleeps_until{0};  // the timer thread waits until then (0: it is awake)
   std::atomic<uint32_t> m_spin_ns{0};  // what serving threads spin now (update_spin_locked)
   bool m_timer_stop{false};
   std::condition_variable_any m_timer_cv;

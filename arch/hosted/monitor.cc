@@ -69,6 +69,7 @@ void MachineCore::clean_up(arch::TaskContext* ctx) {
   siginfo_t info{};
   waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(ctx->pidfd), &info, WEXITED);
   if (ctx->server.joinable()) ctx->server.join();
+  wait_for_answers(ctx);  // an answer queued before the death may still be written
   {
     Locked locked(*this);
     m_live.erase(ctx->id);

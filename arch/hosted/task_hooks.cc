@@ -132,8 +132,10 @@ void MachineCore::update_spin_locked() {
   uint32_t spin = m_options.spin_ns;
   if (deterministic() || 2 * m_live.size() > host_cores) spin = 0;
   m_spin_ns.store(spin, std::memory_order_relaxed);
-  for (auto& [id, ctx] : m_live)
+  for (auto& [id, ctx] : m_live) {
+    ctx->spin_when_blocked.store(spin != 0, std::memory_order_relaxed);
     std::atomic_ref<uint32_t>(ctx->channel->spin_ns).store(spin, std::memory_order_relaxed);
+  }
 }
 
 // (3) The kernel forgot the task: record its exit code, stop the process and the thread.
@@ -167,7 +169,7 @@ void MachineCore::resume_task(arch::TaskContext* ctx, int64_t result) {
 void MachineCore::set_timer(uint64_t deadline_ns) {
   if (deterministic()) return;  // the scheduler advances the logical clock itself
   m_timer_deadline = deadline_ns;
-  m_timer_cv.notify_all();
+  if (deadline_ns < m_timer_sleeps_until) m_timer_cv.notify_all();
 }
 
 uint64_t MachineCore::now_ns() const {

@@ -92,31 +92,37 @@ int64_t raw_syscall(uint32_t number, uint64_t a0, uint64_t a1, uint64_t a2, uint
   const uint64_t args[6] = {a0, a1, a2, a3, a4, a5};
   for (int i = 0; i < 6; ++i)
     std::atomic_ref<uint64_t>(c->args[i]).store(args[i], std::memory_order_relaxed);
-  // (2) post it and wake the serving thread. Attached explicitly, not over Dead: this
-  // process outlives its task (Machine::detach_self), and would wait for an answer forever
-  // (compare-exchange, so that a Dead written just now is seen too). Otherwise Dead comes
-  // with SIGKILL, and Dead that the task wrote itself proves nothing.
+  // (2) post it and wake the serving thread if it sleeps. Attached explicitly, not over
+  // Dead: this process outlives its task (Machine::detach_self), and would wait for an
+  // answer forever (compare-exchange, so that a Dead written just now is seen too).
+  // Otherwise Dead comes with SIGKILL, and Dead that the task wrote itself proves nothing.
   if (!g_explicit.load()) {
-    state.store(hosted::kRequest, std::memory_order_release);
-  } else {
-    for (uint32_t seen = state.load(std::memory_order_acquire);;) {
-      if (seen == hosted::kDead) return HB_ERR_PEER_CLOSED;
-      if (state.compare_exchange_weak(seen, hosted::kRequest, std::memory_order_acq_rel)) break;
-    }
+    if (state.exchange(hosted::kRequest, std::memory_order_acq_rel) & hosted::kServerSleeps)
+      hosted::futex_wake_bits(&c->state, hosted::kServerBit);
+  } else if (!hosted::channel_post(&c->state, hosted::kRequest, 0, hosted::kServerSleeps,
+                                   hosted::kServerBit)) {
+    return HB_ERR_PEER_CLOSED;
   }
-  hosted::futex_wake_all(&c->state);
-  // (4) sleep on the same word until the answer is there; first spin a little if the
-  // emulator says there are idle cores (the answer then comes without a sleep and a wake-up)
+  // (4) wait for the answer. While the serving thread works (Request, Serving) it runs on
+  // our CPU: sleep. Blocked means the answer comes from another thread, which the machine
+  // says runs on another CPU when it gives us a spin budget: spin that long first.
   uint32_t spin_ns = std::atomic_ref<uint32_t>(c->spin_ns).load(std::memory_order_relaxed);
   for (;;) {
-    uint32_t seen = hosted::spin_while(&c->state, hosted::kRequest, spin_ns);
-    if (seen == hosted::kServing) seen = hosted::spin_while(&c->state, hosted::kServing, spin_ns);
-    if (seen == hosted::kResponse) break;
-    if (seen == hosted::kDead) {  // the kernel forgot us
+    uint32_t seen = state.load(std::memory_order_acquire);
+    if (hosted::state_of(seen) == hosted::kBlocked && spin_ns != 0) {
+      uint32_t now = hosted::spin_while(&c->state, seen, spin_ns);
+      if (now != seen) continue;
+    }
+    if (hosted::state_of(seen) == hosted::kResponse) break;
+    if (hosted::state_of(seen) == hosted::kDead) {  // the kernel forgot us
       if (g_explicit.load()) return HB_ERR_PEER_CLOSED;  // e.g. Machine::detach_self
       _exit(127);  // we are being killed
     }
-    hosted::futex_wait(&c->state, seen);
+    if (!(seen & hosted::kTaskSleeps) &&
+        !state.compare_exchange_strong(seen, seen | hosted::kTaskSleeps,
+                                       std::memory_order_acq_rel))
+      continue;
+    hosted::futex_wait_bits(&c->state, seen | hosted::kTaskSleeps, hosted::kTaskBit);
   }
   // (6)
   return std::atomic_ref<int64_t>(c->result).load(std::memory_order_relaxed);

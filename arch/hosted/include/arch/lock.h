@@ -13,10 +13,19 @@ class Lock {
   Lock& operator=(const Lock&) = delete;
   ~Lock() { pthread_mutex_destroy(&m_mutex); }
   void lock() { pthread_mutex_lock(&m_mutex); }
-  void unlock() { pthread_mutex_unlock(&m_mutex); }
+  void unlock() {
+    pthread_mutex_unlock(&m_mutex);
+    if (m_after_unlock) m_after_unlock();
+  }
+
+  // Hosted machine only (the kernel never calls it): `fn` runs in the releasing thread right
+  // after every unlock, also the one inside a condition-variable wait. The machine sets it
+  // on the kernel lock to wake tasks only once the lock is free (arch/hosted/serve.cc).
+  void set_after_unlock(void (*fn)()) { m_after_unlock = fn; }
 
  private:
   pthread_mutex_t m_mutex = PTHREAD_MUTEX_INITIALIZER;
+  void (*m_after_unlock)() = nullptr;
 };
 
 }  // namespace arch

@@ -3,21 +3,31 @@
 // Every hosted task is a Linux process. It "traps" into the kernel through one shared page
 // (a memfd mapped in both processes; the task finds it at fd kChannelFd, announced by the
 // environment variable HARBOR_CHANNEL_FD). Both sides sleep on the same futex word, the
-// `state` field, so a wake-up can never be lost between "check" and "sleep":
+// `state` field, so a wake-up can never be lost between "check" and "sleep": a side that
+// goes to sleep first sets its own *sleeper bit* in that word (compare-and-swap), then
+// sleeps with FUTEX_WAIT_BITSET on its own bit; whoever changes the state clears the bit
+// of the side it answers and wakes that side (FUTEX_WAKE_BITSET) only if the bit was set.
+// So nobody is woken by the other side's traffic, and a side that spins instead of
+// sleeping costs its peer no futex call at all.
 //
 //      task (userland/runtime/hosted)              emulator (arch/hosted/serve.cc)
 //   (1) write number, args[]
-//   (2) state = Request; futex_wake(state)  --->  (3) sees Request, CAS Request -> Serving,
-//                                                     copies number and args, takes the
+//   (2) state = Request; wake the serving   --->  (3) sees Request, CAS Request -> Serving,
+//       thread if its bit was set                     copies number and args, takes the
 //                                                     kernel lock, kernel.syscall(...)
-//   (4) futex_wait(state) until Response    <---  (5) result = r; state = Response; wake
-//                                                     (at once, or later from
-//                                                     arch::task_resume when it blocked)
+//   (4) wait until Response: sleep while    <---  (5) result = r; state = Response; wake
+//       Serving (the serving thread runs on           the task if its bit was set. Done
+//       our CPU), spin a while if Blocked             after the kernel lock is released,
+//       and the machine says the answer comes         at once or later from
+//       from another CPU (spin_ns)                    arch::task_resume when it blocked;
+//                                                     a blocked call is first marked
+//                                                     Blocked (only for a task that spins)
 //   (6) read result
 //
 // The emulator trusts nothing in the page: it copies number and args once, and it accepts
 // a new Request only when it is not still answering the previous one. `Dead` tells the
 // emulator's serving thread to stop (the task is gone).
+
 #pragma once
 
 #include <linux/futex.h>
@@ -36,13 +46,21 @@ constexpr const char* kChannelEnv = "HARBOR_CHANNEL_FD";
 constexpr uint32_t kChannelMagic = 0x48424331;  // "HBC1"
 constexpr uint64_t kChannelSize = 4096;
 
+// The state word: a ChannelState in the low byte, and the sleeper bits.
 enum ChannelState : uint32_t {
   kIdle = 0,      // nothing asked yet
   kRequest = 1,   // (2) the task asked; number and args are valid
   kServing = 2,   // (3) the emulator took the request (the task may be blocked in it)
   kResponse = 3,  // (5) result is valid
   kDead = 4,      // the emulator's serving thread must stop
+  kBlocked = 5,   // (5) the call blocked; its answer will come from another thread
 };
+constexpr uint32_t kStateMask = 0xff;
+constexpr uint32_t kTaskSleeps = 1u << 8;    // the task sleeps on the word (bitset kTaskBit)
+constexpr uint32_t kServerSleeps = 1u << 9;  // the serving thread sleeps (bitset kServerBit)
+constexpr uint32_t kTaskBit = 1;
+constexpr uint32_t kServerBit = 2;
+inline uint32_t state_of(uint32_t word) { return word & kStateMask; }
 
 // The page layout. Plain integers accessed through std::atomic_ref (both sides are separate
 // processes, so every field is shared memory).
@@ -52,7 +70,7 @@ struct Channel {
   uint64_t args[6];
   int64_t result;
   uint32_t magic;
-  uint32_t spin_ns;  // the emulator's hint: busy-wait this long before sleeping (0: never)
+  uint32_t spin_ns;  // (4) the emulator's hint: how long to spin while Blocked (0: never)
   uint64_t task_id;  // for debugging only (the emulator writes it before the exec)
 
   // Grant regions (arch/hosted/region_memory.cc, userland/runtime/hosted/region.cc). The
@@ -78,17 +96,28 @@ inline std::atomic_ref<uint32_t> channel_state(Channel* c) {
 }
 
 // Shared (not FUTEX_PRIVATE) futex operations: the word lives in a page of two processes.
-inline void futex_wait(uint32_t* word, uint32_t expected) {
-  syscall(SYS_futex, word, FUTEX_WAIT, expected, nullptr, nullptr, 0);
+// Sleeps while *word == expected, as the side `bit` (kTaskBit or kServerBit).
+inline void futex_wait_bits(uint32_t* word, uint32_t expected, uint32_t bit) {
+  syscall(SYS_futex, word, FUTEX_WAIT_BITSET, expected, nullptr, nullptr, bit);
 }
-// Spins while *word == current, for at most `max_ns` nanoseconds; returns the last value
-// seen. A round trip whose answer comes within the spin costs no sleep and no wake-up.
+// Wakes the side `bit` only.
+inline void futex_wake_bits(uint32_t* word, uint32_t bit) {
+  syscall(SYS_futex, word, FUTEX_WAKE_BITSET, INT_MAX, nullptr, nullptr, bit);
+}
+// Wakes everyone (Dead: both sides must see it).
+inline void futex_wake_all(uint32_t* word) {
+  syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0);
+}
+
 inline uint64_t monotonic_ns() {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
 }
 
+// Spins while *word == current, for at most `max_ns` nanoseconds; returns the last value
+// seen. Only where the value is changed by a thread on another CPU: on a shared CPU the
+// spinner holds up the very thread it waits for.
 inline uint32_t spin_while(uint32_t* word, uint32_t current, uint64_t max_ns) {
   std::atomic_ref<uint32_t> ref(*word);
   uint32_t seen = ref.load(std::memory_order_acquire);
@@ -102,9 +131,17 @@ inline uint32_t spin_while(uint32_t* word, uint32_t current, uint64_t max_ns) {
   return seen;
 }
 
-// Wakes everyone: the task and its serving thread may both sleep on the word.
-inline void futex_wake_all(uint32_t* word) {
-  syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0);
+// Makes the state `next` (keeping the sleeper bit `keep` of the side that is not answered)
+// unless it is Dead; wakes the side `wake_bit` if it slept. False if the state was Dead.
+inline bool channel_post(uint32_t* word, uint32_t next, uint32_t keep, uint32_t sleeps,
+                         uint32_t wake_bit) {
+  std::atomic_ref<uint32_t> ref(*word);
+  uint32_t old = ref.load(std::memory_order_relaxed);
+  do {
+    if (state_of(old) == kDead) return false;
+  } while (!ref.compare_exchange_weak(old, next | (old & keep), std::memory_order_acq_rel));
+  if (old & sleeps) futex_wake_bits(word, wake_bit);
+  return true;
 }
 
 }  // namespace hosted
