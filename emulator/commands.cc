@@ -9,6 +9,7 @@
 
 #include <climits>
 #include <iostream>
+#include <string>
 
 namespace emu {
 
@@ -36,9 +37,15 @@ int run_file(const EmulatorOptions& options) {
   std::ostream& out = session.out();
   out << "== " << (scenario.title.empty() ? scenario.file : scenario.title) << " ==\n";
   for (const std::string& line : scenario.narration) out << line << '\n';
-  out << "(" << scenario.tasks.size() << (scenario.tasks.size() == 1 ? " task, " : " tasks, ")
-      << scenario.ports.size() << (scenario.ports.size() == 1 ? " port; " : " ports; ")
-      << session.describe_machine() << ")\n";
+  auto count = [](size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  out << "(" << count(scenario.tasks.size(), "task", "tasks") << ", "
+      << count(scenario.ports.size(), "port", "ports");
+  if (!scenario.regions.empty()) out << ", " << count(scenario.regions.size(), "region", "regions");
+  if (!scenario.semaphores.empty())
+    out << ", " << count(scenario.semaphores.size(), "semaphore", "semaphores");
+  out << "; " << session.describe_machine() << ")\n";
   out.flush();
 
   session.console().set_indent("  ");

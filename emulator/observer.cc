@@ -3,8 +3,10 @@
 
 #include "examples_dir.h"
 
+#include <kernel/grant_region.h>
 #include <kernel/kernel.h>
 #include <kernel/port.h>
+#include <kernel/semaphore.h>
 #include <kernel/task.h>
 
 #include <chrono>
@@ -95,6 +97,18 @@ void Observer::name_port(const kernel::Capability& port, const std::string& name
   m_ports.emplace_back(p, label);
 }
 
+void Observer::name_object(const kernel::Capability& object, const std::string& label) {
+  if (object.empty()) return;
+  const kernel::ObjectType type = object.object->type();
+  if (type != kernel::ObjectType::Region && type != kernel::ObjectType::Semaphore) return;
+  std::lock_guard<std::mutex> lock(m_mutex);
+  m_names.objects[object.object->koid()] = label;
+  for (const auto& [o, l] : m_objects)
+    if (o == object.object) return;
+  m_machine.with_kernel([&](kernel::Kernel&) { object.object->retain(); });
+  m_objects.emplace_back(object.object, label);
+}
+
 std::vector<kernel::TraceRecord> Observer::records() {
   std::lock_guard<std::mutex> lock(m_mutex);
   if (!m_sorted) {
@@ -171,6 +185,26 @@ void Observer::read_stats(kernel::Kernel& k) {
   }
   m_ports.clear();
   m_inboxes.clear();
+  for (auto& [o, label] : m_objects) {
+    ObjectStats s;
+    s.koid = o->koid();
+    s.label = label;
+    if (o->type() == kernel::ObjectType::Region) {
+      auto* region = static_cast<kernel::GrantRegion*>(o);
+      s.kind = ObjectStats::Kind::Region;
+      s.size = region->size();
+      s.mappings = region->mapping_count();
+      s.revoked = region->revoked();
+    } else {
+      auto* sem = static_cast<kernel::Semaphore*>(o);
+      s.kind = ObjectStats::Kind::Semaphore;
+      s.count = sem->count();
+      s.max = sem->max();
+    }
+    m_report.objects.push_back(std::move(s));
+    o->release();
+  }
+  m_objects.clear();
   // Last: our references no longer count among the kernel's live objects.
   m_report.kernel = k.stats();
   m_report.trace_lost = k.trace().lost();

@@ -21,6 +21,7 @@
 #include <vector>
 
 namespace kernel {
+class KernelObject;
 class Port;
 class Task;
 }  // namespace kernel
@@ -44,6 +45,9 @@ class Observer {
   // A scenario task or port: names used in traces, statistics and messages.
   void name_task(hb_task_id_t id, const std::string& name);
   void name_port(const kernel::Capability& port, const std::string& name);
+  // A scenario's region or semaphore: `label` ("region shelf") names it in traces and
+  // messages, and --stats lists it (the observer keeps it alive until finish()).
+  void name_object(const kernel::Capability& object, const std::string& label);
 
   // Records drained so far, in sequence order, and the names to print them with.
   std::vector<kernel::TraceRecord> records();
@@ -73,6 +77,7 @@ class Observer {
   std::vector<std::pair<kernel::Port*, std::string>> m_ports;  // retained, with labels
   std::map<kernel::Port*, bool> m_port_seen;
   std::map<hb_task_id_t, size_t> m_inboxes;  // task -> index in m_ports
+  std::vector<std::pair<kernel::KernelObject*, std::string>> m_objects;  // retained, labelled
   StatsReport m_report;
 };
 

@@ -4,8 +4,10 @@
 #include "examples_dir.h"
 #include "exit_codes.h"
 
+#include <kernel/capability.h>
 #include <kernel/kernel.h>
 #include <kernel/port.h>
+#include <kernel/semaphore.h>
 #include <kernel/task.h>
 
 #include <chrono>
@@ -27,11 +29,13 @@ struct Wiring {
   kernel::Capability send;
 };
 
-void close_all(hosted::Machine& machine, std::map<std::string, Wiring>& wired) {
+void close_all(hosted::Machine& machine, std::map<std::string, Wiring>& wired,
+               std::map<std::string, kernel::Capability>& objects) {
   for (auto& [name, w] : wired) {
     machine.close(w.recv);
     machine.close(w.send);
   }
+  for (auto& [name, cap] : objects) machine.close(cap);
 }
 
 // What a task still running is doing, for a timeout message.
@@ -50,6 +54,8 @@ std::string doing(hosted::Machine& machine, hb_task_id_t id, const TraceNames& n
       default: what = "blocked"; break;
     }
     if (w.port) what += " on " + names.object(w.port->koid());
+    if (w.kind == kernel::WaitKind::Semaphore && w.semaphore)
+      what = "blocked on " + names.object(w.semaphore->koid());  // "semaphore free"
   });
   return what;
 }
@@ -95,19 +101,35 @@ ScenarioResult run_scenario(hosted::Machine& machine, Observer& observer, Consol
     result.first_sequence = before.empty() ? 0 : before.back().sequence + 1;
   }
 
-  // (2a) Ports, owned by the machine until the tasks have their handles.
+  // (2a) Ports, regions and semaphores, owned by the machine until the tasks have their
+  // handles (a region or semaphore: one capability with every right, reduced per task).
   std::map<std::string, Wiring> wired;
+  std::map<std::string, kernel::Capability> objects;
+  auto cannot_make = [&](int line, const std::string& what, hb_status_t status) {
+    result.problems.push_back(at(scenario, line) + "cannot make " + what + ": " +
+                              status_label(status));
+    close_all(machine, wired, objects);
+    result.exit_code = kExitStartFailed;
+    return result;
+  };
   for (const PortDecl& p : scenario.ports) {
     hosted::Machine::PortCaps caps = machine.make_port(p.mode, p.capacity, p.flags);
-    if (caps.status != HB_OK) {
-      result.problems.push_back(at(scenario, p.line) + "cannot make port `" + p.name +
-                                "`: " + status_label(caps.status));
-      close_all(machine, wired);
-      result.exit_code = kExitStartFailed;
-      return result;
-    }
+    if (caps.status != HB_OK) return cannot_make(p.line, "port `" + p.name + "`", caps.status);
     observer.name_port(caps.recv, p.name);
     wired[p.name] = {caps.recv, caps.send};
+  }
+  for (const RegionDecl& r : scenario.regions) {
+    hosted::Machine::ObjectCap made = machine.make_region(r.size);
+    if (made.status != HB_OK) return cannot_make(r.line, "region `" + r.name + "`", made.status);
+    observer.name_object(made.cap, "region " + r.name);
+    objects[r.name] = made.cap;
+  }
+  for (const SemaphoreDecl& sd : scenario.semaphores) {
+    hosted::Machine::ObjectCap made = machine.make_semaphore(sd.initial, sd.max);
+    if (made.status != HB_OK)
+      return cannot_make(sd.line, "semaphore `" + sd.name + "`", made.status);
+    observer.name_object(made.cap, "semaphore " + sd.name);
+    objects[sd.name] = made.cap;
   }
 
   // (2b) The start message's handles of every task, in the order its block declares them.
@@ -117,16 +139,29 @@ ScenarioResult run_scenario(hosted::Machine& machine, Observer& observer, Consol
     result.problems.push_back(std::move(problem));
     for (auto& caps : handles)
       for (kernel::Capability& cap : caps) machine.close(cap);
-    close_all(machine, wired);
+    close_all(machine, wired, objects);
     result.exit_code = kExitStartFailed;
     return result;
   };
   for (size_t i = 0; i < scenario.tasks.size(); ++i) {
     const TaskDecl& t = scenario.tasks[i];
     for (const HandleDecl& h : t.handles) {
-      Wiring& w = wired[h.port];
-      const PortDecl* port = scenario.find_port(h.port);
       kernel::Capability cap;
+      if (h.kind == HandleKind::Map || h.kind == HandleKind::Sem) {
+        // A region or semaphore: a capability with the rights the line wrote (a subset of
+        // the machine's: rights only ever shrink).
+        const kernel::Capability& full = objects[h.object];
+        machine.with_kernel([&](kernel::Kernel&) {
+          cap = kernel::capability_create(*full.object, full.rights & h.rights, 0);
+        });
+        if (cap.empty())
+          return give_up(at(scenario, h.line) + "cannot make a handle to `" + h.object +
+                         "` for task `" + t.name + "`");
+        handles[i].push_back(cap);
+        continue;
+      }
+      Wiring& w = wired[h.object];
+      const PortDecl* port = scenario.find_port(h.object);
       if (h.kind == HandleKind::Recv && !(port->flags & HB_PORT_SHARED_RECV)) {
         cap = w.recv;  // the one receive right moves to its owner
         w.recv = {};
@@ -135,7 +170,7 @@ ScenarioResult run_scenario(hosted::Machine& machine, Observer& observer, Consol
         if (h.kind == HandleKind::Send && h.badge != 0) cap.badge = h.badge;  // a minted badge
       }
       if (cap.empty())
-        return give_up(at(scenario, h.line) + "cannot make a handle to port `" + h.port +
+        return give_up(at(scenario, h.line) + "cannot make a handle to port `" + h.object +
                        "` for task `" + t.name + "`");
       handles[i].push_back(cap);
     }
@@ -190,9 +225,10 @@ ScenarioResult run_scenario(hosted::Machine& machine, Observer& observer, Consol
   machine.resume();  // let the scheduler pick the first task
   if (!failure.empty()) return give_up(failure);
   // From now on, ports live and die with their tasks: a port whose receiving task exits is
-  // dead, and a port whose senders all exited reads as closed (HB_ERR_PEER_CLOSED).
+  // dead, and a port whose senders all exited reads as closed (HB_ERR_PEER_CLOSED). Regions
+  // and semaphores are freed when the last task holding a handle (or a mapping) is gone.
   // DOC: emu-machine-lets-go-of-ports
-  close_all(machine, wired);
+  close_all(machine, wired, objects);
 
   // (2d) Wait for every task, firing `kill after` on time, until the timeout.
   const Clock::time_point started_at = Clock::now();

@@ -2,9 +2,11 @@
 //
 //   (1) prepare():       every program resolves to an executable, every `core` exists. Errors
 //                        are FILE:LINE: reason, and nothing has started yet;
-//   (2) run_scenario():  make the ports (Machine::make_port); give each task its handles, in
-//                        declared order (duplicates of the port's capabilities; the one
-//                        receive right moves); start all tasks in declaration order under one
+//   (2) run_scenario():  make the ports, regions and semaphores (Machine::make_port,
+//                        make_region, make_semaphore); give each task its handles, in
+//                        declared order (duplicates of the port's capabilities, the one
+//                        receive right moving; a region's or semaphore's with the rights the
+//                        line wrote); start all tasks in declaration order under one
 //                        hold of the kernel lock (so none runs before all exist); close the
 //                        machine's own capabilities, so that a port's life is up to its
 //                        tasks; then wait, firing `kill after` on time;

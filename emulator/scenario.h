@@ -1,4 +1,5 @@
-// emulator/scenario.h - a scenario: the tasks to start and the ports wired between them.
+// emulator/scenario.h - a scenario: the tasks to start and the ports, grant regions and
+// semaphores wired between them.
 //
 // The file format (docs/emulator.md has the full reference and examples):
 //
@@ -6,6 +7,8 @@
 //   say     The producer fills a bounded port.   # narration, printed before the run
 //   timeout 5s                                # the whole run; default 10s
 //   port    jobs bounded 2                    # NAME rendezvous|bounded N|unbounded [system] [shared]
+//   region  shelf 4KiB                        # NAME SIZE (bytes; K, KiB, M, MiB)
+//   semaphore free 8 8                        # NAME INITIAL MAX
 //   task    producer producer 6               # NAME PROGRAM [ARG...]   (starts a task block)
 //     core    0                               # emulated core (default: the machine picks)
 //     send    jobs                            # handle #0 of its start message: send right
@@ -13,6 +16,8 @@
 //   task    consumer consumer 6
 //     recv    jobs                            # handle #0 of consumer's start message
 //     expect  output "got 6 jobs"             # its console output must contain this
+//     map     shelf ro                        # a handle to region shelf: ro|rw [manage]
+//     sem     free wait                       # a handle to semaphore free: wait and/or post
 //     kill    after 2s                        # SIGKILL it (tests of failure handling)
 //
 // Parsing is pure (no machine, no files but the one read): parse_scenario() returns either a
@@ -44,14 +49,29 @@ struct PortDecl {
   int line{0};
 };
 
-enum class HandleKind { Recv, Send };
+struct RegionDecl {
+  std::string name;
+  uint64_t size{0};  // bytes, as written (the kernel rounds up to pages)
+  int line{0};
+};
+
+struct SemaphoreDecl {
+  std::string name;
+  uint32_t initial{0};
+  uint32_t max{1};
+  int line{0};
+};
+
+// Recv/Send: a port's receive or send right; Map: a grant region; Sem: a semaphore.
+enum class HandleKind { Recv, Send, Map, Sem };
 
 // One handle of a task's start message. A task's handles are numbered in declaration order:
-// the first `recv`/`send` line of its block is handles[0] of its start message.
+// the first `recv`/`send`/`map`/`sem` line of its block is handles[0] of its start message.
 struct HandleDecl {
   HandleKind kind{HandleKind::Send};
-  std::string port;
-  uint64_t badge{0};  // send only: the badge the receiver sees in in->badge
+  std::string object;  // the name of the port, region or semaphore
+  uint64_t badge{0};   // send only: the badge the receiver sees in in->badge
+  uint32_t rights{0};  // map and sem: the handle's rights (HB_RIGHT_*), as written
   int line{0};
 };
 
@@ -76,9 +96,13 @@ struct Scenario {
   std::vector<std::string> narration;  // `say` lines, in order
   uint64_t timeout_ns{10'000'000'000ull};
   std::vector<PortDecl> ports;
+  std::vector<RegionDecl> regions;
+  std::vector<SemaphoreDecl> semaphores;
   std::vector<TaskDecl> tasks;
 
   const PortDecl* find_port(std::string_view name) const;
+  const RegionDecl* find_region(std::string_view name) const;
+  const SemaphoreDecl* find_semaphore(std::string_view name) const;
   const TaskDecl* find_task(std::string_view name) const;
 };
 
@@ -94,6 +118,8 @@ ParseResult load_scenario(const std::string& path);
 
 // "250ms", "2s", "1500us", "10ns" -> nanoseconds; nullopt when malformed.
 std::optional<uint64_t> parse_duration(std::string_view text);
+// "4096", "64K", "64KiB", "1M", "1MiB" -> bytes; nullopt when malformed or 0.
+std::optional<uint64_t> parse_size(std::string_view text);
 
 // Replaces each ${NAME} in `arg` with lookup(NAME); false (and `missing` set) if a name has no
 // value. "$$" stands for a literal '$'.

@@ -120,6 +120,20 @@ void write_stats(std::ostream& out, const StatsReport& report,
                 p.dead ? "dead" : "open");
   }
   if (report.ports.empty()) out << "  (none seen)\n";
+
+  if (report.objects.empty()) return;  // a scenario without regions or semaphores
+  out << "per region and semaphore (at the end of the run):\n";
+  out << line("  %-26s %-10s %s", "object", "kind", "state");
+  for (const ObjectStats& o : report.objects) {
+    std::string state;
+    if (o.kind == ObjectStats::Kind::Region)
+      state = std::to_string(o.size) + " bytes, " + std::to_string(o.mappings) +
+              (o.mappings == 1 ? " mapping" : " mappings") + (o.revoked ? ", revoked" : "");
+    else
+      state = "count " + std::to_string(o.count) + " of max " + std::to_string(o.max);
+    out << line("  %-26s %-10s %s", o.label.c_str(),
+                o.kind == ObjectStats::Kind::Region ? "region" : "semaphore", state.c_str());
+  }
 }
 
 }  // namespace emu

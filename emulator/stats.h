@@ -6,6 +6,8 @@
 //            own counters (hits, misses, refills from and flushes to the shared pool)
 //   tasks    Task::stats_* of every task the run saw
 //   ports    Port::stats_* of the scenario's ports and of every task's inbox
+//   objects  the scenario's grant regions (size, mappings left, revoked) and semaphores
+//            (count left of max), read after the run
 //
 // Formatting is a pure function of the report (tested in tests/emulator/stats_test.cc).
 #pragma once
@@ -40,6 +42,17 @@ struct PortStats {
   bool dead{false};
 };
 
+struct ObjectStats {
+  enum class Kind { Region, Semaphore };
+  uint64_t koid{0};
+  std::string label;  // "region shelf", "semaphore free"
+  Kind kind{Kind::Region};
+  uint64_t size{0};       // region: bytes (whole pages)
+  uint32_t mappings{0};   // region: mappings still made at the end
+  bool revoked{false};    // region
+  uint32_t count{0}, max{0};  // semaphore: units left at the end, of max
+};
+
 struct CoreStats {
   uint32_t core{0};
   uint64_t syscalls{0}, sends{0}, receives{0}, bytes{0}, blocks{0}, wakes{0};
@@ -53,6 +66,7 @@ struct StatsReport {
   std::vector<kernel::CoreCacheStats> caches;  // per core, from the kernel's KmemCache
   std::vector<TaskStats> tasks;  // by id
   std::vector<PortStats> ports;  // in the order they were first seen
+  std::vector<ObjectStats> objects;  // scenario regions and semaphores, in declaration order
   uint64_t trace_lost{0};
 };
 

@@ -23,6 +23,7 @@ using emu_test::Process;
 const std::string kEmu = HARBOR_EMU;
 const std::string kExamples = HARBOR_EXAMPLES;
 const std::string kScenarios = TEST_SCENARIOS;
+const std::string kPrograms = TEST_PROGRAMS;
 const std::string kDocsScenarios = DOCS_SCENARIOS;
 const std::string kShowcaseScenarios = SHOWCASE_SCENARIOS;
 
@@ -265,6 +266,66 @@ TEST(RunTest, CrashOfAPortOwnerWakesItsSender) {
   Process p = emu({"run", kDocsScenarios + "/crash.scn"}, 30, crash_env());
   EXPECT_EQ(p.exit_code, 0) << explain(p);
   EXPECT_TRUE(contains(p.out, "owner[1]  exit -11 (killed by signal 11")) << p.out;
+}
+
+// --- regions and semaphores wired by a scenario ---------------------------------------------
+
+// Scenarios under tests/emulator/scenarios name the test program scenario-probe like a
+// built-in example: it is found through HARBOR_EXAMPLES_DIR.
+std::vector<std::string> probe_env() { return {"HARBOR_EXAMPLES_DIR=" + kPrograms}; }
+
+TEST(RegionScenarioTest, BoundedBufferExampleRunsWiredByAScenario) {
+  for (std::vector<std::string> mode : {std::vector<std::string>{},
+                                        std::vector<std::string>{"--deterministic"},
+                                        std::vector<std::string>{"--seed", "5"}}) {
+    std::vector<std::string> args = mode;
+    for (const char* a : {"--stats", "run"}) args.push_back(a);
+    args.push_back(kScenarios + "/bounded-buffer.scn");
+    Process p = emu(args, 60, probe_env());
+    ASSERT_EQ(p.exit_code, 0) << (mode.empty() ? "real time" : mode[0]) << "\n" << explain(p);
+    // Every item went through (the consumer checks each), and the semaphores ended where
+    // the bounded buffer leaves them: all slots free, no item left, the mutex open.
+    for (const char* part : {"producer[3]  exit 0", "consumer[2]  exit 0",
+                             "per region and semaphore", "region shelf", "4096 bytes, 0 mappings",
+                             "count 8 of max 8", "count 0 of max 8", "count 1 of max 1"})
+      EXPECT_TRUE(contains(p.out, part)) << part << "\n" << p.out;
+  }
+}
+
+TEST(RegionScenarioTest, HandlesCarryTheRightsWritten) {
+  Process p = emu({"run", kScenarios + "/read-only.scn"}, 30, probe_env());
+  EXPECT_EQ(p.exit_code, 0) << explain(p);
+  EXPECT_TRUE(contains(p.out, "probe: read-only ok")) << p.out;
+}
+
+TEST(RegionScenarioTest, MistakesNameFileAndLineAndNothingStarts) {
+  Process p = emu({"run", kScenarios + "/bad-objects.scn"}, 30, probe_env());
+  EXPECT_EQ(p.exit_code, 2) << explain(p);
+  const std::string file = kScenarios + "/bad-objects.scn";
+  for (const std::string& want :
+       {file + ":1: a region's size is 1 byte to 256 MiB", file + ":2: a region's size",
+        file + ":3: a semaphore needs 0 <= INITIAL <= MAX",
+        file + ":5: `jobs` is declared twice (a port already has that name)",
+        file + ":6: no task gets semaphore `lonely`",
+        file + ":9: `lonely` is a semaphore, but `map` takes a region",
+        file + ":10: no semaphore named `nothing`", file + ":11: usage: map REGION ro|rw"})
+    EXPECT_TRUE(contains(p.err, want)) << want << "\n" << p.err;
+  EXPECT_TRUE(contains(p.err, "nothing was started")) << p.err;
+  EXPECT_TRUE(p.out.empty()) << "no task may have run:\n" << p.out;
+}
+
+TEST(RegionScenarioTest, ATaskWaitingOnASemaphoreIsNamedWhenTheRunTimesOut) {
+  TempDir dir;
+  ASSERT_FALSE(dir.path().empty());
+  {
+    std::ofstream scn(dir.path() + "/stuck.scn");
+    scn << "timeout 300ms\nregion shelf 4K\nsemaphore never 0 1\n"
+           "task waiter bounded-buffer producer 1\n  map shelf rw\n  sem never wait\n"
+           "  sem never post\n  sem never wait post\n";
+  }
+  Process p = emu({"run", dir.path() + "/stuck.scn"}, 20);
+  EXPECT_EQ(p.exit_code, 124) << explain(p);
+  EXPECT_TRUE(contains(p.out, "waiter[1] (blocked on semaphore never)")) << p.out;
 }
 
 TEST(RunTest, DeterministicRunsRepeatTheirTrace) {

@@ -71,7 +71,7 @@ task helper hb-helper
   EXPECT_EQ(consumer.core, 1u);
   ASSERT_EQ(consumer.handles.size(), 4u);
   EXPECT_EQ(consumer.handles[0].kind, HandleKind::Recv);
-  EXPECT_EQ(consumer.handles[0].port, "jobs");
+  EXPECT_EQ(consumer.handles[0].object, "jobs");
   EXPECT_EQ(consumer.expect, ExpectKind::Exit);
   EXPECT_EQ(consumer.expect_code, 0);
   EXPECT_EQ(consumer.expect_output, (std::vector<std::string>{"got 6", "done"}));
@@ -156,11 +156,11 @@ TEST(ScenarioTest, UnterminatedQuoteIsAnError) {
   EXPECT_EQ(r.errors[0].str(), "q.scn:1: unterminated \" quote");
 }
 
-TEST(ScenarioTest, RegionsAreRefusedWithAReason) {
+TEST(ScenarioTest, ARegionNoTaskGetsIsRefused) {
   emu::ParseResult r = emu::parse_scenario("region buf 4096\ntask a x\n", "r.scn");
   ASSERT_EQ(r.errors.size(), 1u);
   EXPECT_EQ(r.errors[0].line, 1);
-  EXPECT_NE(r.errors[0].reason.find("not supported yet"), std::string::npos);
+  EXPECT_NE(r.errors[0].reason.find("no task gets region `buf`"), std::string::npos);
 }
 
 TEST(ScenarioTest, TooManyHandlesForAStartMessage) {
@@ -207,6 +207,78 @@ TEST(ExpandTest, ReplacesTaskReferences) {
   EXPECT_EQ(out, "$5 and $x");
   EXPECT_FALSE(emu::expand_task_refs("${client}", ids, out, missing));
   EXPECT_EQ(missing, "client");
+}
+
+TEST(ScenarioTest, ParsesRegionsSemaphoresAndTheirHandlesWithRights) {
+  const char* text = R"(region    shelf 4KiB
+region    raw 100
+region    big 2M
+semaphore free 8 8
+semaphore lock 1 1
+task t hello
+  map shelf rw
+  map raw ro
+  map big ro manage
+  sem free wait
+  sem lock wait post
+  sem free post
+)";
+  emu::ParseResult r = emu::parse_scenario(text, "objects.scn");
+  ASSERT_TRUE(r.errors.empty()) << all_errors(r);
+  const emu::Scenario& s = *r.scenario;
+  ASSERT_EQ(s.regions.size(), 3u);
+  EXPECT_EQ(s.regions[0].size, 4096u);
+  EXPECT_EQ(s.regions[1].size, 100u);
+  EXPECT_EQ(s.regions[2].size, 2u << 20);
+  ASSERT_EQ(s.semaphores.size(), 2u);
+  EXPECT_EQ(s.semaphores[0].initial, 8u);
+  EXPECT_EQ(s.semaphores[1].max, 1u);
+  const auto& h = s.tasks[0].handles;
+  ASSERT_EQ(h.size(), 6u);
+  const uint32_t pass = HB_RIGHT_DUP | HB_RIGHT_TRANSFER;
+  EXPECT_EQ(h[0].kind, HandleKind::Map);
+  EXPECT_EQ(h[0].object, "shelf");
+  EXPECT_EQ(h[0].rights, HB_RIGHT_READ | HB_RIGHT_WRITE | HB_RIGHT_MAP | pass);
+  EXPECT_EQ(h[1].rights, HB_RIGHT_READ | HB_RIGHT_MAP | pass);  // a read-only grant
+  EXPECT_EQ(h[2].rights, HB_RIGHT_READ | HB_RIGHT_MAP | HB_RIGHT_MANAGE | pass);
+  EXPECT_EQ(h[3].kind, HandleKind::Sem);
+  EXPECT_EQ(h[3].rights, HB_RIGHT_RECV | pass);
+  EXPECT_EQ(h[4].rights, HB_RIGHT_RECV | HB_RIGHT_SEND | pass);
+  EXPECT_EQ(h[5].rights, HB_RIGHT_SEND | pass);
+}
+
+TEST(ScenarioTest, RefusesBadRegionsAndSemaphoresWithFileAndLine) {
+  const char* text = R"(region a
+region b 0
+region c 257M
+region d 4X
+semaphore e 2 1
+semaphore f 0 0
+semaphore g x 1
+port p rendezvous
+semaphore p 1 1
+region unused 4K
+task t hello
+  recv p
+  sem a wait
+  map nowhere rw
+  map p ro
+  sem g
+)";
+  emu::ParseResult r = emu::parse_scenario(text, "bad.scn");
+  ASSERT_FALSE(r.scenario.has_value());
+  const std::string errors = all_errors(r);
+  for (const char* want : {"bad.scn:1: usage: region NAME SIZE", "bad.scn:2: a region's size",
+                           "bad.scn:3: a region's size", "bad.scn:4: a region's size",
+                           "bad.scn:5: a semaphore needs", "bad.scn:6: a semaphore needs",
+                           "bad.scn:7: a semaphore needs", "bad.scn:9: `p` is declared twice",
+                           "bad.scn:10: no task gets region `unused`",
+                           "bad.scn:14: no region named `nowhere`",
+                           "bad.scn:15: `p` is a port, but `map` takes a region",
+                           "bad.scn:16: usage: sem SEMAPHORE wait|post"})
+    EXPECT_NE(errors.find(want), std::string::npos) << want << "\n" << errors;
+  // `sem a wait` (line 13): `a` was declared on a line with an error; not reported again.
+  EXPECT_EQ(errors.find("bad.scn:13:"), std::string::npos) << errors;
 }
 
 }  // namespace

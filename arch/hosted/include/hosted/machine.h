@@ -66,6 +66,17 @@ class Machine {
     kernel::Capability send;
   };
   PortCaps make_port(uint32_t mode, uint32_t capacity, uint32_t flags);
+  // A grant region of `size` bytes (rounded up to pages; HB_ERR_INVALID_ARG for 0 or above
+  // 256 MiB) and a semaphore (HB_ERR_INVALID_ARG unless 1 <= max and initial <= max), owned
+  // by the machine like make_port's ports, for wiring a scenario. The capability has every
+  // right a creating task would get; pass reduced copies to start() (a read-only region
+  // grant: no HB_RIGHT_WRITE) and close() this one. arch/hosted/machine_objects.cc.
+  struct ObjectCap {
+    hb_status_t status;
+    kernel::Capability cap;
+  };
+  ObjectCap make_region(uint64_t size);
+  ObjectCap make_semaphore(uint32_t initial, uint32_t max);
   // Drops a capability made by make_port() that will not be passed to start().
   void close(kernel::Capability& cap);
   // Another capability to the same object with the same rights and badge (e.g. one send
