@@ -197,6 +197,15 @@ void fpu_state_init(arch::TaskContext* ctx) {
   x86_iret_to(&ctx->frame);
 }
 
+// The direct switch's way in (trap.cc, step 4): like enter_user, but the woken task runs on
+// the rest of the caller's time slice (L4's "donation"). A fresh slice per switch would let a
+// call/reply pair hold the core for ever: neither would ever use one up, and the timer would
+// never hand the core to anyone else (tests/qemu/programs/ipc_fairness.c).
+[[noreturn]] void switch_to_woken(arch::TaskContext* ctx) {
+  this_core().current = ctx;  // so that enter_user keeps the slice count
+  enter_user(ctx);
+}
+
 void kill_current(int32_t code) {
   kernel::Kernel& k = the_kernel();
   k.lock().lock();

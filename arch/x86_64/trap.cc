@@ -95,7 +95,7 @@ extern "C" [[noreturn]] void x86_syscall(TrapFrame* f) {
   me.direct = nullptr;
   if (!me.current) {  // it exited: arch::task_stop has freed `task`
     k.lock().unlock();
-    if (woken) enter_user(woken);
+    if (woken) switch_to_woken(woken);
     run_next();
   }
   task->in_syscall = false;
@@ -109,9 +109,10 @@ extern "C" [[noreturn]] void x86_syscall(TrapFrame* f) {
   k.lock().unlock();
   if (blocked) {
     // (4) The caller waits (hb_call, hb_reply_recv, a blocking receive): switch straight to
-    // the task it woke (the receiver of its message, the caller of its reply), which also
-    // gets a fresh time slice; the others on this core's queue keep their order.
-    if (woken) enter_user(woken);
+    // the task it woke (the receiver of its message, the caller of its reply), on the rest of
+    // the caller's time slice; the others on this core's queue keep their order and get the
+    // core when the slice is used up.
+    if (woken) switch_to_woken(woken);
     run_next();  // run someone else; `task` belongs to whoever resumes it now
   }
   if (result != kernel::kBlocked) f->rax = static_cast<uint64_t>(result);

@@ -213,6 +213,7 @@ arch::TaskContext* current();
 void make_ready(arch::TaskContext* ctx);
 [[noreturn]] void run_next();            // the current task is done for now: run another
 [[noreturn]] void enter_user(arch::TaskContext* ctx);
+[[noreturn]] void switch_to_woken(arch::TaskContext* ctx);  // direct switch: keeps the slice
 bool preempt_pending();                  // another task is ready on this core
 uint32_t place_task();                   // the core a new task lives on (least loaded)
 void kill_current(int32_t code);         // a fault: the kernel forgets the task
