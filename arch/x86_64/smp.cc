@@ -196,10 +196,13 @@ void smp_init() {
       print("harbor: smp: more cores than arch::kMaxCores; the rest stay off\n");
       break;
     }
-    if (start_core(g_online, ids[i]))
-      ++g_online;
-    else
-      print("harbor: smp: a core did not start (APIC id ignored)\n");
+    if (!start_core(g_online, ids[i])) {
+      // It may still start later, on the stack variables the next one would use: start no
+      // more.
+      print("harbor: smp: a core did not start within 1 s; the rest stay off\n");
+      break;
+    }
+    ++g_online;
   }
   print("harbor: smp: ");
   print_dec(g_online);
