@@ -12,7 +12,7 @@
 // through the identity map: they work for any task, whichever address space is loaded,
 // which is how the kernel completes a blocked task's syscall on its behalf (design.md 3).
 //
-// The translation cache (its anchor is at Translation below): the kernel looks up the same few
+// The translation cache (x86.h, Translation): the kernel looks up the same few
 // user pages on every message (the hb_msg_out/hb_msg_in structures and the buffers, usually
 // on the stack or in .bss), and a 4-level walk costs ~30 instructions. space_lookup keeps the
 // last translations in a small direct-mapped table, tagged with the page-table root. Every
@@ -34,7 +34,6 @@ namespace x86 {
 
 namespace {
 
-constexpr uint64_t kAddressMask = 0x000ffffffffff000ull;
 constexpr uint64_t kTableFlags = kPagePresent | kPageWrite | kPageUser;
 
 uint64_t* table(uint64_t physical) { return reinterpret_cast<uint64_t*>(physical & kAddressMask); }
@@ -50,17 +49,8 @@ uint64_t* next_level(uint64_t* entry, bool create) {
   return table(*entry);
 }
 
-// DOC: x86-translation-cache
-struct Translation {
-  uint64_t pml4;     // 0: empty
-  uint64_t va_page;
-  uint64_t entry;    // the page's physical address | kPageWrite if writable (present + user)
-};
-constexpr uint32_t kCacheSlots = 64;
-Translation g_translations[kCacheSlots];
-
 Translation& cache_slot(uint64_t pml4, uint64_t va) {
-  return g_translations[((va >> 12) ^ (pml4 >> 12)) & (kCacheSlots - 1)];
+  return g_translations[translation_slot(pml4, va)];
 }
 
 void cache_forget(uint64_t pml4, uint64_t va) {
@@ -132,13 +122,13 @@ void space_unmap(uint64_t pml4, uint64_t va) {
   if (read_cr3() == pml4) __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
 }
 
+Translation g_translations[kTranslationSlots];
+
 // DOC: x86-user-page-check
-uint64_t space_lookup(uint64_t pml4, uint64_t va, bool write) {
+// The walk behind space_lookup (x86.h), which has already looked in the cache.
+uint64_t space_lookup_walk(uint64_t pml4, uint64_t va, bool write) {
   if (va < kUserBase || va >= kUserEnd) return 0;  // the kernel's, or not canonical
   Translation& cached = cache_slot(pml4, va);
-  if (cached.pml4 == pml4 && cached.va_page == (va & ~4095ull) &&
-      (!write || (cached.entry & kPageWrite)))
-    return (cached.entry & kAddressMask) | (va & 4095);
   uint64_t* entry = pte(pml4, va, false);
   if (!entry) return 0;
   uint64_t need = kPagePresent | kPageUser | (write ? kPageWrite : 0);

@@ -189,9 +189,32 @@ uint64_t kernel_pml4();
 uint64_t space_create();        // a new PML4 with the kernel mapped; 0 when out of memory
 void space_destroy(uint64_t pml4);
 bool space_map(uint64_t pml4, uint64_t va, uint64_t page, uint64_t flags);
-// Physical address of user `va` (present, user, + writable if `write`), or 0. Cached
-// (paging.cc, x86-translation-cache): callers hold the kernel lock, as for all of these.
-uint64_t space_lookup(uint64_t pml4, uint64_t va, bool write);
+// space_lookup (below, inline): the physical address of user `va` (present, user, and
+// writable if `write`), or 0. space_lookup_walk: the same through the page tables, filling
+// the cache. Callers hold the kernel lock, as for all of these.
+uint64_t space_lookup_walk(uint64_t pml4, uint64_t va, bool write);
+
+// DOC: x86-translation-cache
+// Recent user translations (paging.cc fills and clears it): (page-table root, user page) ->
+// the frame | kPageWrite if writable. An empty slot has pml4 0, which no task's root is, and
+// only user pages are ever cached, so a hit needs no range check.
+constexpr uint64_t kAddressMask = 0x000ffffffffff000ull;
+struct Translation {
+  uint64_t pml4;
+  uint64_t va_page;
+  uint64_t entry;
+};
+constexpr uint32_t kTranslationSlots = 64;
+extern Translation g_translations[kTranslationSlots];
+inline uint32_t translation_slot(uint64_t pml4, uint64_t va) {
+  return static_cast<uint32_t>((va >> 12) ^ (pml4 >> 12)) & (kTranslationSlots - 1);
+}
+inline uint64_t space_lookup(uint64_t pml4, uint64_t va, bool write) {
+  const Translation& t = g_translations[translation_slot(pml4, va)];
+  if (t.pml4 == pml4 && t.va_page == (va & ~4095ull) && (!write || (t.entry & kPageWrite)))
+    return (t.entry & kAddressMask) | (va & 4095);
+  return space_lookup_walk(pml4, va, write);
+}
 void space_unmap(uint64_t pml4, uint64_t va);  // clears the page's entry (and its TLB entry)
 
 // timer.cc: PIT tick, TSC clock, deadlines.
