@@ -2,6 +2,10 @@
  *
  *   harbor-emu exec bounded-buffer [ITEMS] [N]        (defaults: 5000 items, N = 8)
  *
+ * The two roles can also be started by a scenario file that makes the region and the
+ * semaphores itself (docs/emulator.md): "producer ITEMS N" and "consumer ITEMS", with the
+ * handles [REGION, EMPTY, FULL, MUTEX]; the producer then writes N into the fresh region.
+ *
  * One program, three roles (docs/shared-memory.md walks through it):
  *   parent    makes the shared region and the three semaphores, spawns a producer and a
  *             consumer (this same program) with the handles in their start messages,
@@ -45,6 +49,10 @@ static int producer(const hb_start_info *start, uint64_t items) {
   hb_handle_t mutex = start->handles[MUTEX];
   struct shared *sh = NULL;
   must(hb_region_map(start->handles[REGION], HB_RIGHT_READ | HB_RIGHT_WRITE, (void **)&sh), "map");
+  /* Wired by a scenario: nobody else wrote N. The consumer reads it only after its first
+   * wait(full), which follows our first post(full). */
+  if (start->argc >= 3) sh->n = (uint32_t)strtoul(start->argv[2], NULL, 10);
+  if (sh->n == 0) must(HB_ERR_INVALID_ARG, "the region holds no slot count N");
   uint64_t sum = 0;
   for (uint64_t i = 0; i < items; ++i) {
     uint64_t item = make_item(i);
