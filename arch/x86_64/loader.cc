@@ -148,6 +148,18 @@ void task_stop(TaskContext* ctx) {
     x86::print("harbor: init exited with code ");
     x86::print_dec(code);
     x86::print(code == 0 ? " - PASS\n" : " - FAIL\n");
+    for (uint32_t i = 0; i < x86::cores_online(); ++i) {
+      const x86::Core& core = x86::g_cores[i];
+      x86::print("harbor: core ");
+      x86::print_dec(i);
+      x86::print(": ");
+      x86::print_dec(static_cast<int64_t>(core.syscalls));
+      x86::print(" syscalls, ");
+      x86::print_dec(static_cast<int64_t>(core.switches));
+      x86::print(" task switches (");
+      x86::print_dec(static_cast<int64_t>(core.direct_switches));
+      x86::print(" direct)\n");
+    }
     x86::exit_qemu(code == 0 ? x86::Verdict::Pass : x86::Verdict::Fail);
   }
   x86::unlink(ctx);

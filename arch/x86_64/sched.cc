@@ -124,10 +124,17 @@ bool preempt_pending() {
   return __atomic_load_n(&this_core().ready_head, __ATOMIC_RELAXED) != nullptr;
 }
 
+// The online core with the fewest live tasks; among equals, the next one after the core
+// chosen last time (round robin), so that every core gets work. Kernel lock held.
 uint32_t place_task() {
-  uint32_t best = 0;
-  for (uint32_t i = 1; i < arch::kMaxCores; ++i)
-    if (g_cores[i].online && g_cores[i].tasks < g_cores[best].tasks) best = i;
+  static uint32_t last = arch::kMaxCores - 1;  // so that the first task (init) gets core 0
+  uint32_t best = UINT32_MAX;
+  for (uint32_t k = 1; k <= arch::kMaxCores; ++k) {
+    uint32_t i = (last + k) % arch::kMaxCores;
+    if (g_cores[i].online && (best == UINT32_MAX || g_cores[i].tasks < g_cores[best].tasks))
+      best = i;
+  }
+  last = best;
   return best;
 }
 
@@ -177,7 +184,10 @@ void fpu_state_init(arch::TaskContext* ctx) {
 // DOC: x86-context-switch
 [[noreturn]] void enter_user(arch::TaskContext* ctx) {
   Core& me = this_core();
-  if (ctx != me.current) timer_new_slice();
+  if (ctx != me.current) {
+    timer_new_slice();
+    ++me.switches;
+  }
   me.current = ctx;
   ctx->state = RunState::Running;
   // 1. the address space
@@ -202,7 +212,10 @@ void fpu_state_init(arch::TaskContext* ctx) {
 // call/reply pair hold the core for ever: neither would ever use one up, and the timer would
 // never hand the core to anyone else (tests/qemu/programs/ipc_fairness.c).
 [[noreturn]] void switch_to_woken(arch::TaskContext* ctx) {
-  this_core().current = ctx;  // so that enter_user keeps the slice count
+  Core& me = this_core();
+  ++me.switches;
+  ++me.direct_switches;
+  me.current = ctx;  // so that enter_user keeps the slice count
   enter_user(ctx);
 }
 

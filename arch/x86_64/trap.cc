@@ -86,6 +86,7 @@ extern "C" [[noreturn]] void x86_syscall(TrapFrame* f) {
   task->in_syscall = true;
   task->resumed = false;
   me.serving = true;
+  ++me.syscalls;
   int64_t result = k.syscall(*task->task, number, args);
   me.serving = false;
   // DOC: x86-direct-switch

@@ -88,6 +88,10 @@ struct Core {
   // being queued, so that it can run next without a trip through the run queue.
   bool serving;
   arch::TaskContext* direct;
+  // What this core did, printed at the end of the run (loader.cc, task_stop of init).
+  uint64_t syscalls;
+  uint64_t switches;         // enter_user of another task than the last one
+  uint64_t direct_switches;  // ... of them, straight to the task a syscall woke
 };
 static_assert(offsetof(Core, user_rsp) == 8 && offsetof(Core, frame_top) == 16 &&
                   offsetof(Core, kernel_stack_top) == 24 && offsetof(Core, index) == 32,
