@@ -106,7 +106,7 @@ extern "C" [[noreturn]] void x86_syscall(TrapFrame* f) {
   bool blocked = result == kernel::kBlocked && !task->resumed;
   if (blocked) task->state = RunState::Blocked;
   // (3) The caller goes on (or yields): the woken task waits its turn in the queue.
-  if (woken && (!blocked || number == HB_SYS_YIELD)) make_ready(woken);
+  if (woken && !blocked) make_ready(woken);
   k.lock().unlock();
   if (blocked) {
     // (4) The caller waits (hb_call, hb_reply_recv, a blocking receive): switch straight to
