@@ -23,8 +23,8 @@ void* KmemCache::alloc(size_t bytes) {
   uint32_t c = class_of(bytes);
   if (!m_enabled || c == kClasses) return arch::heap_alloc(bytes);
   uint32_t core = arch::current_core();
-  Magazine& magazine = m_magazines[core][c];
-  CoreCacheStats& stats = m_stats[core];
+  Magazine& magazine = m_cores[core].magazines[c];
+  CoreCacheStats& stats = m_cores[core].stats;
   if (magazine.count > 0) {  // the common path: this core's own magazine, no lock
     ++stats.hits;
     if (m_trace) m_trace->emit(TraceKind::CacheHit, 0, 0, 0, static_cast<int64_t>(c));
@@ -57,8 +57,8 @@ void KmemCache::free(void* buffer, size_t bytes) {
     return;
   }
   uint32_t core = arch::current_core();
-  Magazine& magazine = m_magazines[core][c];
-  CoreCacheStats& stats = m_stats[core];
+  Magazine& magazine = m_cores[core].magazines[c];
+  CoreCacheStats& stats = m_cores[core].stats;
   ++stats.frees;
   if (magazine.count == kMagazine) {
     // Full: give a batch back to the pool (or to the heap when the pool is full too).
@@ -84,7 +84,7 @@ void KmemCache::free(void* buffer, size_t bytes) {
 void KmemCache::trim() {
   for (uint32_t core = 0; core < arch::kMaxCores; ++core)
     for (uint32_t c = 0; c < kClasses; ++c) {
-      Magazine& magazine = m_magazines[core][c];
+      Magazine& magazine = m_cores[core].magazines[c];
       while (magazine.count > 0) arch::heap_free(magazine.items[--magazine.count], kClassSizes[c]);
     }
   m_pool_lock.lock();
