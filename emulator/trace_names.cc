@@ -3,9 +3,11 @@
 #include "trace_export.h"
 
 #include <harbor/abi/syscalls.h>
+#include <harbor/sys.h>
 
 #include <algorithm>
 #include <cinttypes>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 
@@ -75,22 +77,14 @@ const char* syscall_label(uint16_t number) {
 }
 
 std::string status_label(int64_t value) {
-  switch (value) {
-    case HB_OK: return "OK";
-    case HB_ERR_BAD_HANDLE: return "HB_ERR_BAD_HANDLE";
-    case HB_ERR_ACCESS: return "HB_ERR_ACCESS";
-    case HB_ERR_WOULD_BLOCK: return "HB_ERR_WOULD_BLOCK";
-    case HB_ERR_TIMED_OUT: return "HB_ERR_TIMED_OUT";
-    case HB_ERR_PEER_CLOSED: return "HB_ERR_PEER_CLOSED";
-    case HB_ERR_NO_MEMORY: return "HB_ERR_NO_MEMORY";
-    case HB_ERR_TOO_BIG: return "HB_ERR_TOO_BIG";
-    case HB_ERR_FAULT: return "HB_ERR_FAULT";
-    case HB_ERR_INVALID_ARG: return "HB_ERR_INVALID_ARG";
-    case HB_ERR_BUFFER_TOO_SMALL: return "HB_ERR_BUFFER_TOO_SMALL";
-    case HB_ERR_NOT_FOUND: return "HB_ERR_NOT_FOUND";
-    case HB_ERR_WRONG_TYPE: return "HB_ERR_WRONG_TYPE";
-    default: return std::to_string(value);
+  if (value == HB_OK) return "OK";  // "return send = OK": a trace line reads better this way
+  // One table of names: the runtime's hb_strerror (userland/runtime/strerror.cc). A value
+  // that is not a status (a task id, a count) prints as the number it is.
+  if (value < 0 && value >= INT32_MIN) {
+    const std::string name = hb_strerror(static_cast<hb_status_t>(value));
+    if (name != "HB_ERR_UNKNOWN") return name;
   }
+  return std::to_string(value);
 }
 
 std::string relative_time(uint64_t time, uint64_t base) {

@@ -1,11 +1,8 @@
 /* scenario_probe - a test program for scenario files that wire regions and semaphores
  * (tests/emulator/cli_test.cc). It checks what a task is given, not what it does with it.
  *
- *   scenario-probe init N        handles [REGION (rw), SEM (post)]: maps the region, writes
- *                                N into its first 32-bit word, posts SEM N times. This is
- *                                the part of bounded_buffer's parent a scenario cannot do
- *                                (the example's roles read the slot count from the region).
- *   scenario-probe read-only     handles [REGION (ro), SEM (wait)]: a writable mapping is
+ *   scenario-probe read-only INITIAL
+ *                                handles [REGION (ro), SEM (wait)]: a writable mapping is
  *                                HB_ERR_ACCESS, a read-only one works and reads zeroes; a
  *                                post is HB_ERR_ACCESS; a wait works while the initial count
  *                                lasts, then HB_ERR_WOULD_BLOCK. Prints "probe: read-only ok".
@@ -27,16 +24,6 @@ static void expect(const char *what, hb_status_t got, hb_status_t want) {
            hb_strerror(got));
   hb_print(line);
   g_failed = 1;
-}
-
-static int init(const hb_start_info *start, uint32_t n) {
-  void *at = NULL;
-  expect("map rw", hb_region_map(start->handles[0], HB_RIGHT_READ | HB_RIGHT_WRITE, &at), HB_OK);
-  if (g_failed) return 1;
-  *(volatile uint32_t *)at = n;
-  expect("unmap", hb_region_unmap(at), HB_OK);
-  expect("post", hb_sem_post(start->handles[1], n), HB_OK);
-  return g_failed;
 }
 
 static int read_only(const hb_start_info *start, uint32_t initial) {
@@ -62,11 +49,10 @@ static int read_only(const hb_start_info *start, uint32_t initial) {
 int main(void) {
   hb_start_info start;
   if (hb_start_args(&start) != HB_OK || start.argc < 1 || start.handle_count < 2) {
-    hb_print("probe: usage: init N | read-only INITIAL, with handles [region, semaphore]\n");
+    hb_print("probe: usage: read-only INITIAL, with handles [region, semaphore]\n");
     return 1;
   }
   uint32_t n = start.argc >= 2 ? (uint32_t)strtoul(start.argv[1], NULL, 10) : 0;
-  if (strcmp(start.argv[0], "init") == 0) return init(&start, n);
   if (strcmp(start.argv[0], "read-only") == 0) return read_only(&start, n);
   hb_print("probe: unknown mode\n");
   return 1;
