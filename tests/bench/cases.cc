@@ -16,6 +16,7 @@
 #include "common.h"
 #include "harbor_ipc.h"
 #include "linux_ipc.h"
+#include "percore_bench.h"
 
 namespace bench {
 
@@ -109,6 +110,10 @@ std::vector<Row> rows() {
     Placement p = Placement::kFloating;
     out.push_back({what, key("bulk", "harbor", total, p), key("bulk", "memcpy", total, p), "memcpy",
                    Ratio::kRate, 0.5});
+    out.push_back({what + " rendezvous", key("bulk", "harbor-rendezvous", total, p),
+                   key("bulk", "memcpy", total, p), "memcpy", Ratio::kRate});
+    out.push_back({what + " caches on", key("bulk", "harbor-caches", total, p),
+                   key("bulk", "memcpy", total, p), "memcpy", Ratio::kRate});
     out.push_back({what, key("bulk", "pipe", total, p), key("bulk", "memcpy", total, p),
                    "memcpy (pipe/memcpy)", Ratio::kRate});
     out.push_back({what, key("bulk", "harbor", total, p), key("bulk", "pipe", total, p), "pipe",
@@ -119,6 +124,11 @@ std::vector<Row> rows() {
     out.push_back({what + " handoff", key("bulk", "region-handoff", total, p),
                    key("bulk", "memcpy", total, p), "memcpy", Ratio::kRate});
   }
+  // Per-core caches (percore_bench.cc): the same machine with the kernel's magazines on
+  // against off; above 1 the caches make the N pairs faster.
+  for (uint32_t cores : percore_core_counts())
+    out.push_back({"per-core 64 B, " + std::to_string(cores) + " pairs/cores", percore_key(true, cores),
+                   percore_key(false, cores), "caches off", Ratio::kRate});
   return out;
 }
 
@@ -180,22 +190,34 @@ void register_benchmarks() {
     const Per bytes{0, total};
     add(key("bulk", "harbor", total, floating), floating,
         [=](uint64_t n) { return harbor_bulk(total, n); }, bytes);
+    // The same through a rendezvous port: the receiver always takes each message directly
+    // from its sender (the fast path; no message waits in the kernel).
+    add(key("bulk", "harbor-rendezvous", total, floating), floating,
+        [=](uint64_t n) { return harbor_bulk(total, n, HarborOptions{}, 0); }, bytes);
+    // The bounded port again with the kernel's per-core caches on (as harbor-emu runs): a
+    // held 64 KiB message's buffer from a magazine instead of from malloc.
+    add(key("bulk", "harbor-caches", total, floating), floating, [=](uint64_t n) {
+      HarborOptions options;
+      options.per_core_caches = true;
+      return harbor_bulk(total, n, options);
+    }, bytes);
     add(key("bulk", "pipe", total, floating), floating,
         [=](uint64_t n) { return pipe_bulk(total, n); }, bytes);
     add(key("bulk", "memcpy", total, floating), floating,
         [=](uint64_t n) { return memcpy_bulk(total, n); }, bytes);
   }
+  register_percore_benchmarks();
   // Diagnostics: the parts a Harbor round trip is made of.
   for (Placement p : kPlacements) {
     add(key("diag", "harbor-null-syscall", 0, p), p,
         [](uint64_t n) { return harbor_null_syscalls(n); });
     add(key("diag", "harbor-rtt-no-timeout", 64, p), p, [](uint64_t n) {
-      return harbor_round_trips(64, n, HarborOptions{0, 0});
+      return harbor_round_trips(64, n, HarborOptions{0, 0, false});
     });
     // The machine's optional spinning (MachineOptions::spin_ns), on the one case it allows
     // on two CPUs: a single task.
     add(key("diag", "harbor-null-syscall-spin20us", 0, p), p, [](uint64_t n) {
-      return harbor_null_syscalls(n, HarborOptions{10 * kSecondNs, 20000});
+      return harbor_null_syscalls(n, HarborOptions{10 * kSecondNs, 20000, false});
     });
   }
   for (uint32_t size : {64u, 65536u})

@@ -28,6 +28,7 @@ struct Role {
 hosted::MachineOptions machine_options(const HarborOptions& options) {
   hosted::MachineOptions machine;
   machine.spin_ns = options.spin_ns;
+  machine.kernel.per_core_caches = options.per_core_caches;
   return machine;
 }
 
@@ -120,13 +121,13 @@ Batch harbor_stream(uint32_t size, uint64_t n, uint32_t capacity, const HarborOp
                 deadline_for(n + warmup, 1000000));
 }
 
-Batch harbor_bulk(uint64_t total, uint64_t n, const HarborOptions& options) {
+Batch harbor_bulk(uint64_t total, uint64_t n, const HarborOptions& options, uint32_t capacity) {
   const uint64_t per_transfer = (total + kBulkChunk - 1) / kBulkChunk;
   const uint64_t messages = n * per_transfer;
   std::string timeout = text(options.call_timeout_ns);
   Run run(options);
   // 16 chunks in flight = 1 MiB queued: inside the sender's default 4 MiB byte quota.
-  return run.go(HB_PORT_BOUNDED, 16,
+  return run.go(capacity == 0 ? HB_PORT_RENDEZVOUS : HB_PORT_BOUNDED, capacity,
                 {{{"recv", text(messages + per_transfer), text(kBulkChunk), timeout, text(total)}, true},
                  {{"send", text(messages), text(kBulkChunk), text(per_transfer), timeout, text(total)},
                   false}},

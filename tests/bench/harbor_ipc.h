@@ -18,6 +18,9 @@ struct HarborOptions {
   // hosted::MachineOptions::spin_ns: busy-wait on the syscall channel before sleeping (the
   // machine uses it only while 2 x live tasks <= host cores). 0: the default, never.
   uint32_t spin_ns{0};
+  // kernel::KernelConfig::per_core_caches: message buffers through the kernel's per-core
+  // magazines (harbor-emu runs with them on). Off: every buffer from the host heap (malloc).
+  bool per_core_caches{false};
 };
 
 // n hb_call round trips of `size` bytes each way (request and answer), client to a server
@@ -30,8 +33,11 @@ Batch harbor_stream(uint32_t size, uint64_t n, uint32_t capacity,
                     const HarborOptions& options = {});
 
 // n transfers of `total` bytes from one task's buffer to another's, as kBulkChunk messages
-// through a bounded port (the kernel-buffered path of issue 5).
-Batch harbor_bulk(uint64_t total, uint64_t n, const HarborOptions& options = {});
+// through a bounded port of `capacity` (the kernel-buffered path of issue 5: the sender may
+// run up to `capacity` messages ahead, which the kernel holds), or with capacity 0 through a
+// rendezvous port (every message handed to a waiting receiver: the kernel's fast path).
+Batch harbor_bulk(uint64_t total, uint64_t n, const HarborOptions& options = {},
+                  uint32_t capacity = 16);
 
 // n hb_task_self calls: one trap through the syscall channel and back, nothing else.
 Batch harbor_null_syscalls(uint64_t n, const HarborOptions& options = {});

@@ -16,6 +16,7 @@
 //                                      each phase is HB_SEND_SYNC, so the time ends when the
 //                                      receiver has taken every message. Message i is read
 //                                      from offset (i*SIZE) % SPAN of a SPAN-byte buffer.
+//                                      Also prints "BENCH t0=<ns> t1=<ns>" (CLOCK_MONOTONIC).
 //   recv TOTAL SIZE TIMEOUT SPAN       TOTAL hb_recv of SIZE bytes into the same kind of buffer
 #include <harbor/runtime.h>
 #include <harbor/sys.h>
@@ -139,7 +140,13 @@ int mode_send() {
   phase(warmup);
   uint64_t t0 = now_ns();
   phase(n);
-  report(now_ns() - t0);
+  uint64_t t1 = now_ns();
+  report(t1 - t0);
+  // Absolute CLOCK_MONOTONIC times (one clock for every process on the host), so that a
+  // benchmark running several senders at once can take the span from the first start to the
+  // last end (percore_bench.cc).
+  std::string times = "BENCH t0=" + std::to_string(t0) + " t1=" + std::to_string(t1) + "\n";
+  hb_print(times.c_str());
   return 0;
 }
 
