@@ -10,7 +10,10 @@
 
 #include <sys/uio.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <cstring>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -56,11 +59,48 @@ void heap_free(void* pointer, size_t bytes) {
   std::free(pointer);
 }
 
+namespace {
+
+// The bytes of task range [user, user + len) in ctx's channel page, when the task staged
+// them there for its current syscall in a window with `flags` (hosted/channel.h, "staged
+// memory"); nullptr otherwise. Every field is read once and checked against the page: the
+// task may write anything there.
+unsigned char* staged(TaskContext* ctx, uint64_t user, uint64_t len, uint32_t flags,
+                      hosted::ChannelWindow** window) {
+  hosted::Channel* c = ctx->channel;
+  if (!c) return nullptr;
+  uint32_t n = std::atomic_ref<uint32_t>(c->window_count).load(std::memory_order_relaxed);
+  if (n > hosted::kMaxWindows) n = hosted::kMaxWindows;
+  for (uint32_t i = 0; i < n; ++i) {
+    hosted::ChannelWindow& w = c->windows[i];
+    uint32_t wflags = std::atomic_ref<uint32_t>(w.flags).load(std::memory_order_relaxed);
+    if ((wflags & flags) != flags) continue;
+    uint64_t base = std::atomic_ref<uint64_t>(w.user).load(std::memory_order_relaxed);
+    uint64_t offset = std::atomic_ref<uint32_t>(w.offset).load(std::memory_order_relaxed);
+    uint64_t size = std::atomic_ref<uint32_t>(w.len).load(std::memory_order_relaxed);
+    if (offset < hosted::kStageOffset || offset > hosted::kChannelSize ||
+        size > hosted::kChannelSize - offset)
+      continue;  // not inside the staging area: ignored
+    if (user < base || user - base > size || len > size - (user - base)) continue;
+    *window = &w;
+    return reinterpret_cast<unsigned char*>(c) + offset + (user - base);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 // Copies with process_vm_readv/writev: the kernel side never maps task memory. A transfer
-// that stops short means the range is not (all) mapped in the task: HB_ERR_FAULT.
+// that stops short means the range is not (all) mapped in the task: HB_ERR_FAULT. A range
+// the task staged in its channel page for this syscall is a memcpy instead.
 int32_t copy_from_user(TaskContext* ctx, void* dst, uint64_t user_src, uint64_t len) {
   if (len == 0) return HB_OK;
   if (!ctx || ctx->exited || user_src + len < user_src) return HB_ERR_FAULT;
+  hosted::ChannelWindow* window = nullptr;
+  if (const unsigned char* bytes = staged(ctx, user_src, len, hosted::kWindowRead, &window)) {
+    std::memcpy(dst, bytes, len);
+    return HB_OK;
+  }
   iovec local{dst, len};
   iovec remote{reinterpret_cast<void*>(user_src), len};
   ssize_t n = process_vm_readv(ctx->pid, &local, 1, &remote, 1, 0);
@@ -70,6 +110,25 @@ int32_t copy_from_user(TaskContext* ctx, void* dst, uint64_t user_src, uint64_t 
 int32_t copy_to_user(TaskContext* ctx, uint64_t user_dst, const void* src, uint64_t len) {
   if (len == 0) return HB_OK;
   if (!ctx || ctx->exited || user_dst + len < user_dst) return HB_ERR_FAULT;
+  hosted::ChannelWindow* window = nullptr;
+  if (unsigned char* bytes = staged(ctx, user_dst, len, hosted::kWindowWrite, &window)) {
+    std::memcpy(bytes, src, len);
+    // Widen what the runtime copies out (offsets within the window).
+    auto lo = std::atomic_ref<uint32_t>(window->written_lo);
+    auto hi = std::atomic_ref<uint32_t>(window->written_hi);
+    uint32_t from = static_cast<uint32_t>(user_dst - std::atomic_ref<uint64_t>(window->user).load(
+                                                         std::memory_order_relaxed));
+    uint32_t to = from + static_cast<uint32_t>(len);
+    uint32_t old_lo = lo.load(std::memory_order_relaxed);
+    uint32_t old_hi = hi.load(std::memory_order_relaxed);
+    if (old_hi <= old_lo) {  // nothing written yet
+      old_lo = from;
+      old_hi = to;
+    }
+    lo.store(std::min(old_lo, from), std::memory_order_relaxed);
+    hi.store(std::max(old_hi, to), std::memory_order_relaxed);
+    return HB_OK;
+  }
   iovec local{const_cast<void*>(src), len};
   iovec remote{reinterpret_cast<void*>(user_dst), len};
   ssize_t n = process_vm_writev(ctx->pid, &local, 1, &remote, 1, 0);

@@ -237,6 +237,14 @@ TEST_F(HostedTest, BadPointersAreFaultsAndGarbageIsAnError) {
   EXPECT_EQ(exit_code(task), 0) << console();
 }
 
+// The runtime stages small messages in the channel page (hosted/channel.h): a buffer that
+// is only partly the task's (a hole, a read-only page) must still be HB_ERR_FAULT with the
+// message kept, and messages around and above the staged size arrive byte for byte.
+TEST_F(HostedTest, PartlyOwnedBuffersAreFaultsAndNothingIsLost) {
+  hb_task_id_t task = start({"badbuf"});
+  EXPECT_EQ(exit_code(task), 0) << console();
+}
+
 TEST_F(HostedTest, GarbageInTheChannelPageHarmsNobody) {
   hb_task_id_t scribbler = start({"scribble"});
   hb_task_id_t bystander = start({"hello"});

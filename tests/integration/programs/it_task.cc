@@ -14,7 +14,7 @@
 //                        exits 3 on HB_ERR_PEER_CLOSED
 //   recv N SIZE          receive N messages (0: until closed) on handle 0, checking the FIFO
 //                        order of each sender; exits 3 on HB_ERR_PEER_CLOSED
-//   rendezvous | bounded CAP | timeout MS | fill-then-block | badptr | scribble | spawn |
+//   rendezvous | bounded CAP | timeout MS | fill-then-block | badptr | badbuf | scribble | spawn |
 //   bench N
 //                        see each function below
 #include <harbor/abi/syscalls.h>
@@ -23,6 +23,7 @@
 #include <harbor/sys.h>
 
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -238,6 +239,80 @@ int mode_badptr() {
   return 0;
 }
 
+// Buffers that are partly the task's: the runtime stages small messages in the channel page
+// (hosted/channel.h), and must stage nothing it cannot read or write; the kernel's own copy
+// then fails with HB_ERR_FAULT, changes nothing and loses nothing. Also messages larger
+// than what is staged, and a receive buffer larger than the message.
+int mode_badbuf() {
+  auto port = harbor::Port::create(HB_PORT_BOUNDED, 4);
+  if (!port) fail("port_create", port.error());
+  const long page = sysconf(_SC_PAGESIZE);
+  auto* area = static_cast<unsigned char*>(
+      mmap(nullptr, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  if (area == MAP_FAILED) fail("mmap", HB_ERR_NO_MEMORY);
+  unsigned char* readonly = area + page;     // page 1: read-only
+  unsigned char* none = area + 2 * page;     // page 2: no access
+  std::memset(area, 'a', page);
+  mprotect(readonly, page, PROT_READ);
+  mprotect(none, page, PROT_NONE);
+
+  // A payload running into a page we may not read: no message.
+  hb_msg_out m{none - 50, 100, 0, nullptr};
+  expect("send across a hole", hb_send(port->send.get(), &m, 0, HB_NOWAIT), HB_ERR_FAULT);
+  hb_msg_in probe{};
+  expect("nothing was queued", hb_recv(port->recv.get(), &probe, 0, HB_NOWAIT),
+         HB_ERR_WOULD_BLOCK);
+
+  // A good message, then receive buffers that are not (all) writable: it stays queued.
+  std::vector<unsigned char> payload(100);
+  for (size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<unsigned char>(i * 7);
+  hb_msg_out good{payload.data(), 100, 0, nullptr};
+  expect("send good", hb_send(port->send.get(), &good, 0, HB_NOWAIT), HB_OK);
+  hb_msg_in in{};
+  in.data = readonly;
+  in.cap = 100;
+  expect("recv into a read-only page", hb_recv(port->recv.get(), &in, 0, HB_NOWAIT), HB_ERR_FAULT);
+  in.data = readonly - 50;  // half writable
+  expect("recv across into read-only", hb_recv(port->recv.get(), &in, 0, HB_NOWAIT), HB_ERR_FAULT);
+  auto* in_readonly = reinterpret_cast<hb_msg_in*>(readonly);
+  expect("recv with a read-only hb_msg_in", hb_recv(port->recv.get(), in_readonly, 0, HB_NOWAIT),
+         HB_ERR_FAULT);
+  // A receive buffer far larger than the message, whose tail is not ours at all: only the
+  // message's bytes are written, and those are fine.
+  std::vector<unsigned char> got(200, 0);
+  in.data = got.data();
+  in.cap = 200;
+  expect("recv the message kept", hb_recv(port->recv.get(), &in, 0, HB_NOWAIT), HB_OK);
+  if (in.len != 100 || std::memcmp(got.data(), payload.data(), 100) != 0 || got[100] != 0)
+    fail("the message kept is not the one sent", HB_ERR_INVALID_ARG);
+
+  // Too small, then right: the size comes back through the descriptor.
+  expect("send good again", hb_send(port->send.get(), &good, 0, HB_NOWAIT), HB_OK);
+  in = hb_msg_in{};
+  in.data = got.data();
+  in.cap = 10;
+  expect("recv too small", hb_recv(port->recv.get(), &in, 0, HB_NOWAIT), HB_ERR_BUFFER_TOO_SMALL);
+  if (in.len != 100) fail("BUFFER_TOO_SMALL reports the length", HB_ERR_INVALID_ARG);
+  in.cap = 100;
+  expect("recv after too small", hb_recv(port->recv.get(), &in, 0, HB_NOWAIT), HB_OK);
+
+  // Sizes around and above what the channel page stages, each checked byte for byte.
+  for (uint32_t size : {4096u, 16383u, 16384u, 16385u, 40000u, 65536u}) {
+    std::vector<unsigned char> big(size), back(size + 16, 0);
+    for (uint32_t i = 0; i < size; ++i) big[i] = static_cast<unsigned char>(i * 13 + size);
+    hb_msg_out out{big.data(), size, 0, nullptr};
+    expect("send big", hb_send(port->send.get(), &out, 0, HB_NOWAIT), HB_OK);
+    hb_msg_in bin{};
+    bin.data = back.data();
+    bin.cap = static_cast<uint32_t>(back.size());
+    expect("recv big", hb_recv(port->recv.get(), &bin, 0, HB_NOWAIT), HB_OK);
+    if (bin.len != size || std::memcmp(back.data(), big.data(), size) != 0)
+      fail("a big message changed on its way", HB_ERR_INVALID_ARG);
+  }
+  munmap(area, 3 * page);
+  return 0;
+}
+
 // Writes garbage straight into our own syscall channel page (found in /proc/self/maps):
 // the emulator must neither crash nor stop serving us.
 int mode_scribble() {
@@ -363,6 +438,7 @@ int main() {
   if (mode == "timeout") code = mode_timeout();
   if (mode == "fill-then-block") code = mode_fill_then_block();
   if (mode == "badptr") code = mode_badptr();
+  if (mode == "badbuf") code = mode_badbuf();
   if (mode == "scribble") code = mode_scribble();
   if (mode == "spawn") code = mode_spawn();
   if (mode == "bench") code = mode_bench();

@@ -12,12 +12,16 @@
 // error; attach_channel() later makes it (the test body) or a child it forked (a function
 // run as a task) a task. Without a channel every call is HB_ERR_PEER_CLOSED, and so is one
 // that finds its channel Dead (the machine forgot the task): the test process lives on.
+#include <harbor/abi/syscalls.h>
 #include <harbor/sys.h>
 #include <hosted/channel.h>
 
+#include <signal.h>
 #include <sys/mman.h>
+#include <ucontext.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -33,6 +37,211 @@ extern "C" __attribute__((weak)) const char hb_runtime_attach_explicitly;
 namespace harbor::runtime {
 
 namespace {
+
+// ---- Fault-safe access to the task's own memory (for staging, hosted/channel.h) --------
+//
+// A pointer passed to an hb_* call may be anything; the runtime must not crash on it where
+// the kernel would answer HB_ERR_FAULT. Two tiny assembly routines touch user memory, each
+// at exactly one instruction; the runtime's SIGSEGV/SIGBUS handler recognises a fault at
+// that instruction and resumes at the routine's failure exit (the way a kernel's exception
+// table works). Any other fault goes to the handler that was there before (the default
+// action, or a sanitizer's), so a crash of the program is still a crash.
+//   hb_rt_copy(dst, src, n): returns the number of bytes NOT copied (0: all);
+//   hb_rt_probe_write(p, n): 0 if every page of [p, p + n) is writable (n > 0); it writes
+//     each page with `lock or $0`, which changes no byte, also under other threads' writes.
+extern "C" {
+size_t hb_rt_copy(void* dst, const void* src, size_t n);
+int hb_rt_probe_write(void* p, size_t n);
+extern const char hb_rt_copy_insn[], hb_rt_copy_fixup[], hb_rt_probe_insn[],
+    hb_rt_probe_fixup[];
+}
+#if defined(__x86_64__)
+asm(R"(
+  .text
+  .globl hb_rt_copy
+  .type hb_rt_copy, @function
+hb_rt_copy:
+  mov %rdx, %rcx
+  .globl hb_rt_copy_insn
+hb_rt_copy_insn:
+  rep movsb
+  xor %eax, %eax
+  ret
+  .globl hb_rt_copy_fixup
+hb_rt_copy_fixup:
+  mov %rcx, %rax
+  ret
+  .size hb_rt_copy, .-hb_rt_copy
+  .globl hb_rt_probe_write
+  .type hb_rt_probe_write, @function
+hb_rt_probe_write:
+  lea -1(%rdi,%rsi), %rdx
+  mov %rdi, %rax
+1:
+  .globl hb_rt_probe_insn
+hb_rt_probe_insn:
+  lock orb $0, (%rax)
+  and $-4096, %rax
+  add $4096, %rax
+  cmp %rdx, %rax
+  jbe 1b
+  xor %eax, %eax
+  ret
+  .globl hb_rt_probe_fixup
+hb_rt_probe_fixup:
+  mov $1, %eax
+  ret
+  .size hb_rt_probe_write, .-hb_rt_probe_write
+)");
+#else
+// Elsewhere nothing is staged (every copy is the emulator's process_vm_*).
+extern "C" size_t hb_rt_copy(void*, const void*, size_t n) { return n; }
+extern "C" int hb_rt_probe_write(void*, size_t) { return 1; }
+#endif
+
+struct sigaction g_previous_segv;
+struct sigaction g_previous_bus;
+
+void on_fault(int sig, siginfo_t* info, void* context) {
+#if defined(__x86_64__)
+  auto* uc = static_cast<ucontext_t*>(context);
+  greg_t& rip = uc->uc_mcontext.gregs[REG_RIP];
+  if (rip == reinterpret_cast<greg_t>(hb_rt_copy_insn)) {
+    rip = reinterpret_cast<greg_t>(hb_rt_copy_fixup);
+    return;
+  }
+  if (rip == reinterpret_cast<greg_t>(hb_rt_probe_insn)) {
+    rip = reinterpret_cast<greg_t>(hb_rt_probe_fixup);
+    return;
+  }
+#endif
+  // Not ours: what would have happened without us.
+  const struct sigaction& previous = sig == SIGBUS ? g_previous_bus : g_previous_segv;
+  if (previous.sa_flags & SA_SIGINFO) {
+    previous.sa_sigaction(sig, info, context);
+  } else if (previous.sa_handler != SIG_DFL && previous.sa_handler != SIG_IGN) {
+    previous.sa_handler(sig);
+  } else {
+    sigaction(sig, &previous, nullptr);  // the faulting instruction runs again and ends us
+    if (info->si_code <= 0) raise(sig);  // sent by someone (kill), not a fault
+  }
+}
+
+std::once_flag g_fault_handler_once;
+
+void install_fault_handler() {
+  std::call_once(g_fault_handler_once, [] {
+    struct sigaction action {};
+    action.sa_sigaction = on_fault;
+    action.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGSEGV, &action, &g_previous_segv);
+    sigaction(SIGBUS, &action, &g_previous_bus);
+  });
+}
+
+// Step (1) of staging: the ranges one syscall will have the kernel read and write.
+class Stage {
+ public:
+  explicit Stage(hosted::Channel* c) : m_channel(c) {}
+
+  // Stages [user, user + len): copies it in (kWindowRead) and/or probes it for writing
+  // (kWindowWrite). nullptr, and nothing staged, when it does not fit or is not the task's.
+  unsigned char* add(const void* user, uint64_t len, uint32_t flags) {
+    uint64_t address = reinterpret_cast<uint64_t>(user);
+    if (m_count == hosted::kMaxWindows || len == 0 || len > hosted::kStageMax ||
+        len > hosted::kChannelSize - m_next || address + len < address)
+      return nullptr;
+    unsigned char* at = reinterpret_cast<unsigned char*>(m_channel) + m_next;
+    if ((flags & hosted::kWindowRead) && hb_rt_copy(at, user, len) != 0) return nullptr;
+    if ((flags & hosted::kWindowWrite) && hb_rt_probe_write(const_cast<void*>(user), len) != 0)
+      return nullptr;
+    hosted::ChannelWindow& w = m_channel->windows[m_count++];
+    w.user = address;
+    w.offset = static_cast<uint32_t>(m_next);
+    w.len = static_cast<uint32_t>(len);
+    w.flags = flags;
+    w.written_lo = 0;
+    w.written_hi = 0;
+    m_next = (m_next + len + 15) & ~uint64_t{15};
+    return at;
+  }
+
+  // What the kernel reads of a message it is to send.
+  void message_out(uint64_t user) {
+    if (!user) return;
+    auto* staged = reinterpret_cast<const hb_msg_out*>(
+        add(reinterpret_cast<const void*>(user), sizeof(hb_msg_out), hosted::kWindowRead));
+    if (!staged) return;
+    hb_msg_out out = *staged;  // our copy: what the kernel will see
+    if (out.len <= HB_MSG_MAX) add(out.data, out.len, hosted::kWindowRead);
+    if (out.handle_count <= HB_MSG_HANDLES_MAX)
+      add(out.handles, uint64_t{out.handle_count} * sizeof(hb_handle_t), hosted::kWindowRead);
+  }
+
+  // What the kernel reads and writes of a receive buffer: the descriptor both ways, and as
+  // much of the data (up to cap) and handle room as fits, probed for writing.
+  void message_in(uint64_t user) {
+    if (!user) return;
+    auto* staged = reinterpret_cast<const hb_msg_in*>(
+        add(reinterpret_cast<const void*>(user), sizeof(hb_msg_in),
+            hosted::kWindowRead | hosted::kWindowWrite));
+    if (!staged) return;
+    hb_msg_in in = *staged;
+    uint64_t room = hosted::kChannelSize - m_next;
+    uint64_t data = std::min<uint64_t>({in.cap, room, hosted::kStageMax});
+    add(in.data, data, hosted::kWindowWrite);
+    uint32_t handles = std::min<uint32_t>(in.handle_cap, HB_MSG_HANDLES_MAX);
+    add(in.handles, uint64_t{handles} * sizeof(hb_handle_t), hosted::kWindowWrite);
+  }
+
+  void publish() {
+    std::atomic_ref<uint32_t>(m_channel->window_count).store(m_count, std::memory_order_relaxed);
+  }
+
+  // Step (6): what the kernel wrote into write windows goes out to the task's memory
+  // (probed before the call, so it is writable unless another thread unmapped it since).
+  void copy_out() const {
+    for (uint32_t i = 0; i < m_count; ++i) {
+      const hosted::ChannelWindow& w = m_channel->windows[i];
+      if (!(w.flags & hosted::kWindowWrite)) continue;
+      uint32_t lo = std::atomic_ref<uint32_t>(const_cast<uint32_t&>(w.written_lo)).load(std::memory_order_relaxed);
+      uint32_t hi = std::atomic_ref<uint32_t>(const_cast<uint32_t&>(w.written_hi)).load(std::memory_order_relaxed);
+      if (hi <= lo || hi > w.len) continue;
+      (void)hb_rt_copy(reinterpret_cast<void*>(w.user + lo),
+                       reinterpret_cast<const unsigned char*>(m_channel) + w.offset + lo, hi - lo);
+    }
+  }
+
+ private:
+  hosted::Channel* m_channel;
+  uint64_t m_next{hosted::kStageOffset};
+  uint32_t m_count{0};
+};
+
+// Which arguments of an IPC syscall are messages (harbor/abi/syscalls.h).
+void stage_arguments(Stage& stage, uint32_t number, const uint64_t* args) {
+  switch (number) {
+    case HB_SYS_SEND:
+    case HB_SYS_SEND_TASK:
+    case HB_SYS_REPLY:
+      stage.message_out(args[1]);
+      break;
+    case HB_SYS_RECV:
+      stage.message_in(args[1]);
+      break;
+    case HB_SYS_CALL:
+      stage.message_out(args[1]);
+      stage.message_in(args[2]);
+      break;
+    case HB_SYS_REPLY_RECV:
+      stage.message_out(args[1]);
+      stage.message_in(args[3]);
+      break;
+    default:
+      break;
+  }
+}
 
 std::atomic<hosted::Channel*> g_channel{nullptr};
 std::once_flag g_attach_once;
@@ -67,6 +276,7 @@ void attach() {
   }
   close(fd);
   unsetenv(hosted::kChannelEnv);
+  install_fault_handler();
   g_channel.store(static_cast<hosted::Channel*>(page), std::memory_order_release);
 }
 
@@ -92,6 +302,9 @@ int64_t raw_syscall(uint32_t number, uint64_t a0, uint64_t a1, uint64_t a2, uint
   const uint64_t args[6] = {a0, a1, a2, a3, a4, a5};
   for (int i = 0; i < 6; ++i)
     std::atomic_ref<uint64_t>(c->args[i]).store(args[i], std::memory_order_relaxed);
+  Stage stage(c);
+  stage_arguments(stage, number, args);
+  stage.publish();
   // (2) post it and wake the serving thread if it sleeps. Attached explicitly, not over
   // Dead: this process outlives its task (Machine::detach_self), and would wait for an
   // answer forever (compare-exchange, so that a Dead written just now is seen too).
@@ -125,6 +338,7 @@ int64_t raw_syscall(uint32_t number, uint64_t a0, uint64_t a1, uint64_t a2, uint
     hosted::futex_wait_bits(&c->state, seen | hosted::kTaskSleeps, hosted::kTaskBit);
   }
   // (6)
+  stage.copy_out();
   return std::atomic_ref<int64_t>(c->result).load(std::memory_order_relaxed);
 }
 
@@ -134,6 +348,7 @@ bool attach_channel(int fd) {
   std::lock_guard<std::recursive_mutex> guard(g_call_mutex);
   g_explicit.store(true);
   std::call_once(g_attach_once, [] {});  // the environment has no say any more
+  install_fault_handler();
   if (hosted::Channel* old = g_channel.exchange(page)) munmap(old, hosted::kChannelSize);
   forget_start_args();  // a new task: its start message is still to be received
   return true;

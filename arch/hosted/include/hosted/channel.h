@@ -11,7 +11,8 @@
 // sleeping costs its peer no futex call at all.
 //
 //      task (userland/runtime/hosted)              emulator (arch/hosted/serve.cc)
-//   (1) write number, args[]
+//   (1) write number, args[] (and stage small
+//       messages in the page, below)
 //   (2) state = Request; wake the serving   --->  (3) sees Request, CAS Request -> Serving,
 //       thread if its bit was set                     copies number and args, takes the
 //                                                     kernel lock, kernel.syscall(...)
@@ -22,12 +23,25 @@
 //       from another CPU (spin_ns)                    arch::task_resume when it blocked;
 //                                                     a blocked call is first marked
 //                                                     Blocked (only for a task that spins)
-//   (6) read result
+//   (6) read result, copy staged answers out
 //
 // The emulator trusts nothing in the page: it copies number and args once, and it accepts
 // a new Request only when it is not still answering the previous one. `Dead` tells the
 // emulator's serving thread to stop (the task is gone).
-
+//
+// Staged memory: small messages ride in the page. In step (1) the runtime copies what the
+// kernel will read of an IPC call (the hb_msg_out and hb_msg_in descriptors, a payload up
+// to kStageMax bytes, handle arrays) into the staging area after the header, and describes
+// each range as a *window*: "task bytes [user, user + len) are at page offset `offset`".
+// The emulator's copy_from_user/copy_to_user (arch_seam.cc) serve a range that lies inside
+// a window with memcpy instead of process_vm_readv/writev, and note which part of a write
+// window they wrote; in step (6) the runtime copies those parts out to the task's memory.
+// The runtime stages a range only after checking it fault-safely (a read that can fault, a
+// write probe of every page), so a pointer the task does not own is never staged: the
+// kernel's own copy then fails as before, HB_ERR_FAULT, nothing changed, nothing lost. A
+// write window is probed *before* the call, so what the kernel delivers into it can always
+// be copied out. The emulator checks every window against the page's bounds; a task that
+// lies in its windows only misleads the kernel about its own memory.
 #pragma once
 
 #include <linux/futex.h>
@@ -44,7 +58,27 @@ namespace hosted {
 constexpr int kChannelFd = 3;                // where the child finds the channel's memfd
 constexpr const char* kChannelEnv = "HARBOR_CHANNEL_FD";
 constexpr uint32_t kChannelMagic = 0x48424331;  // "HBC1"
-constexpr uint64_t kChannelSize = 4096;
+constexpr uint64_t kChannelSize = 9 * 4096;  // the header page, then 32 KiB of staging
+constexpr uint32_t kStageOffset = 4096;        // where the staging area starts
+constexpr uint32_t kStageMax = 16384;          // the largest range staged
+constexpr uint32_t kMaxWindows = 8;
+
+enum ChannelWindowFlags : uint32_t {
+  kWindowRead = 1,   // the page holds the task's bytes (copied in step (1))
+  kWindowWrite = 2,  // the kernel may write here; the runtime copies it out in step (6)
+};
+
+// One staged range. The runtime writes user/offset/len/flags and zeroes written_*; the
+// emulator widens [written_lo, written_hi) (offsets in the window) over what it wrote.
+struct ChannelWindow {
+  uint64_t user;
+  uint32_t offset;
+  uint32_t len;
+  uint32_t flags;
+  uint32_t written_lo;
+  uint32_t written_hi;
+  uint32_t reserved;
+};
 
 // The state word: a ChannelState in the low byte, and the sleeper bits.
 enum ChannelState : uint32_t {
@@ -88,8 +122,13 @@ struct Channel {
   int32_t map_pid;
   int32_t map_fd;
   uint32_t map_writable;
+
+  // Staged memory of the current syscall (written by the task in step (1)).
+  uint32_t window_count;
+  uint32_t reserved;
+  ChannelWindow windows[kMaxWindows];
 };
-static_assert(sizeof(Channel) <= kChannelSize);
+static_assert(sizeof(Channel) <= kStageOffset);
 
 inline std::atomic_ref<uint32_t> channel_state(Channel* c) {
   return std::atomic_ref<uint32_t>(c->state);
