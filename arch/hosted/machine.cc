@@ -2,6 +2,7 @@
 #include <hosted/machine.h>
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
@@ -37,6 +38,17 @@ MachineCore::MachineCore(const MachineOptions& options) : m_options(options) {
   uint32_t cores = options.cores ? options.cores : std::thread::hardware_concurrency();
   m_cores = std::clamp<uint32_t>(cores, 1, arch::kMaxCores);
   m_rng = options.seed;
+  // Placement: the CPUs asked for, or those this process may use now (in order).
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) CPU_ZERO(&allowed);
+  if (!options.host_cpus.empty()) {
+    for (int cpu : options.host_cpus)
+      m_host_cpus.push_back(cpu >= 0 && cpu < CPU_SETSIZE && CPU_ISSET(cpu, &allowed) ? cpu : -1);
+  } else {
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+      if (CPU_ISSET(cpu, &allowed)) m_host_cpus.push_back(cpu);
+  }
   m_held = options.deterministic;  // until Machine::resume() or the first wait
 
   for (char** e = environ; e && *e; ++e)

@@ -164,14 +164,17 @@ class MachineCore {
 
   // --- processes (spawn.cc) ---
   // With `body`: fork only, and the child runs the function (run_function_child).
-  pid_t spawn_process(const char* image, int memfd, int* error,
+  // `cpu` >= 0: the child is pinned to that host CPU before it runs anything.
+  pid_t spawn_process(const char* image, int memfd, int cpu, int* error,
                       const Machine::TaskBody* body = nullptr);
-  [[noreturn]] void run_function_child(pid_t parent, int memfd, const Machine::TaskBody& body);
+  [[noreturn]] void run_function_child(pid_t parent, int memfd, int cpu,
+                                       const Machine::TaskBody& body);
   void spawner_loop();
 
-  // Spin before sleeping only while every task could have a core for itself and one for its
-  // serving thread (measured: on a busy host spinning slows everyone). Lock held.
+  // The wake-up policy (MachineOptions::spin): which tasks spin while Blocked. Lock held.
   void update_spin_locked();
+  // Placement: the host CPU of an emulated core (-1: not pinned).
+  int host_cpu_of_core(uint32_t core) const;
 
   // --- Machine API helpers ---
   void shutdown();
@@ -207,6 +210,7 @@ class MachineCore {
 
   MachineOptions m_options;
   uint32_t m_cores{1};
+  std::vector<int> m_host_cpus;  // placement: emulated core i -> m_host_cpus[i % size]
   std::optional<kernel::Kernel> m_kernel;
 
   // Guarded by the kernel lock.
@@ -219,7 +223,6 @@ class MachineCore {
   uint64_t m_rng{0};          // deterministic random picks (splitmix64 state)
   uint64_t m_timer_deadline{UINT64_MAX};
   uint64_t m_timer_sleeps_until{0};  // the timer thread waits until then (0: it is awake)
-  std::atomic<uint32_t> m_spin_ns{0};  // what serving threads spin now (update_spin_locked)
   bool m_timer_stop{false};
   std::condition_variable_any m_timer_cv;
 
@@ -233,6 +236,7 @@ class MachineCore {
     const char* image{nullptr};
     int memfd{-1};
     const Machine::TaskBody* body{nullptr};  // start_function: fork without exec
+    int cpu{-1};                             // pin the child there (placement)
     pid_t pid{-1};
     int error{0};
     bool done{false};

@@ -8,6 +8,7 @@
 // Response and wakes the task if it sleeps. A task woken while its waker still held the
 // lock would trap at once and its serving thread would sleep on that lock: measured as
 // ~10 % of a round trip's CPU before this (docs/performance.md §5).
+#include <pthread.h>
 #include <sched.h>
 
 #include <vector>
@@ -54,6 +55,12 @@ void MachineCore::wait_for_answers(arch::TaskContext* ctx) {
 }
 
 void MachineCore::serve_loop(arch::TaskContext* ctx) {
+  if (ctx->host_cpu >= 0) {  // placement: on its task's CPU (the task runs, or this thread)
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(ctx->host_cpu, &set);
+    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+  }
   Channel* channel = ctx->channel;
   auto state = channel_state(channel);
   for (;;) {

@@ -12,6 +12,7 @@
 // consistent; it drops what belongs to the machine and runs the function
 // (run_function_child).
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio_ext.h>
 #include <sys/mman.h>
@@ -31,10 +32,20 @@ namespace hosted::detail {
 
 // Runs in the forked child: only async-signal-safe calls until execve. If execve fails, the
 // child writes errno into `report` (close-on-exec: a successful exec closes it unwritten).
-[[noreturn]] static void exec_child(pid_t parent, const char* image, int memfd, int report,
-                                    char* const* argv, char* const* envp) {
+// Placement: pins the calling (child) process to host CPU `cpu` (async-signal-safe).
+static void pin_to(int cpu) {
+  if (cpu < 0) return;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  sched_setaffinity(0, sizeof set, &set);
+}
+
+[[noreturn]] static void exec_child(pid_t parent, const char* image, int memfd, int cpu,
+                                    int report, char* const* argv, char* const* envp) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(127);  // the emulator died before the prctl
+  pin_to(cpu);
   if (memfd == kChannelFd) {
     fcntl(kChannelFd, F_SETFD, 0);  // keep it across exec
   } else if (dup2(memfd, kChannelFd) < 0) {
@@ -53,9 +64,11 @@ namespace hosted::detail {
 // by itself: the other tasks' channel pages and descriptors, the monitor's epoll and event.
 // Output this process had buffered but not written belongs to the parent: purge it here,
 // or it would come out twice.
-void MachineCore::run_function_child(pid_t parent, int memfd, const Machine::TaskBody& body) {
+void MachineCore::run_function_child(pid_t parent, int memfd, int cpu,
+                                     const Machine::TaskBody& body) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(127);  // the emulator died before the prctl
+  pin_to(cpu);
   __fpurge(stdout);
   __fpurge(stderr);
   sigset_t none;
@@ -87,7 +100,7 @@ void MachineCore::spawner_loop() {
     if (request->body) {  // start_function: no exec, so nothing to wait for
       pid_t parent = getpid();
       pid_t pid = fork();
-      if (pid == 0) run_function_child(parent, request->memfd, *request->body);
+      if (pid == 0) run_function_child(parent, request->memfd, request->cpu, *request->body);
       request->pid = pid;
       request->error = pid < 0 ? errno : 0;
       request->done = true;
@@ -104,7 +117,9 @@ void MachineCore::spawner_loop() {
       request->error = errno;
     } else {
       pid_t pid = fork();
-      if (pid == 0) exec_child(parent, image.c_str(), request->memfd, report[1], argv, envp.data());
+      if (pid == 0)
+        exec_child(parent, image.c_str(), request->memfd, request->cpu, report[1], argv,
+                   envp.data());
       int error = pid < 0 ? errno : 0;
       close(report[1]);
       // Wait for the exec: end of file means it worked; an int is the errno of a failure.
@@ -133,11 +148,12 @@ void MachineCore::spawner_loop() {
 // Asks the spawner for a process running `image` with the channel `memfd` at kChannelFd
 // (or, with `body`, running the function with the channel at `memfd`). Returns once the
 // exec (the fork) has happened: -1 and *error = the errno when it failed.
-pid_t MachineCore::spawn_process(const char* image, int memfd, int* error,
+pid_t MachineCore::spawn_process(const char* image, int memfd, int cpu, int* error,
                                  const Machine::TaskBody* body) {
   SpawnRequest request;
   request.image = image;
   request.memfd = memfd;
+  request.cpu = cpu;
   request.body = body;
   std::unique_lock<std::mutex> guard(m_spawn_mutex);
   m_spawn_cv.wait(guard, [&] { return m_spawn_request == nullptr || m_spawn_stop; });

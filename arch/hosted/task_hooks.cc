@@ -74,8 +74,12 @@ int32_t MachineCore::start_task(kernel::Task* task, const char* image,
   channel->task_id = task->id();
   channel_state(channel).store(kIdle, std::memory_order_release);
 
+  if (task->core() == UINT32_MAX) task->set_core(pick_core());
+  if (task->core() >= m_cores) task->set_core(task->core() % m_cores);
+  int cpu = in_process ? -1 : host_cpu_of_core(task->core());
+
   int error = 0;
-  pid_t pid = in_process ? getpid() : spawn_process(image, memfd, &error, body);
+  pid_t pid = in_process ? getpid() : spawn_process(image, memfd, cpu, &error, body);
   if (pid < 0 && (error == ENOENT || error == EACCES || error == ENOEXEC || error == ENOTDIR ||
                   error == ELOOP || error == ENAMETOOLONG || error == EISDIR)) {
     munmap(page, kChannelSize);
@@ -98,9 +102,8 @@ int32_t MachineCore::start_task(kernel::Task* task, const char* image,
   ctx->task = task;
   ctx->id = task->id();
   ctx->name = base_name(image);
-  if (task->core() == UINT32_MAX) task->set_core(pick_core());
-  if (task->core() >= m_cores) task->set_core(task->core() % m_cores);
   ctx->core = task->core();
+  ctx->host_cpu = cpu;
   ctx->pid = pid;
   ctx->pidfd = pidfd;
   ctx->in_process = in_process;
@@ -127,14 +130,31 @@ int32_t MachineCore::start_task(kernel::Task* task, const char* image,
   return HB_OK;
 }
 
+int MachineCore::host_cpu_of_core(uint32_t core) const {
+  if (m_host_cpus.empty()) return -1;
+  return m_host_cpus[core % m_host_cpus.size()];
+}
+
+// The wake-up policy (MachineOptions::spin, docs/design.md): a task spins while Blocked
+// only if it is pinned to a host CPU no other live task is pinned to, and every live task
+// is pinned (an unpinned one could run anywhere), on at least two CPUs. Its serving thread
+// sleeps meanwhile, so the spinner holds up nobody of this machine.
 void MachineCore::update_spin_locked() {
-  static const uint32_t host_cores = std::max(1u, std::thread::hardware_concurrency());
-  uint32_t spin = m_options.spin_ns;
-  if (deterministic() || 2 * m_live.size() > host_cores) spin = 0;
-  m_spin_ns.store(spin, std::memory_order_relaxed);
+  constexpr uint32_t kDefaultSpinNs = 50000;
+  uint32_t budget = m_options.spin_ns ? m_options.spin_ns : kDefaultSpinNs;
+  if (!m_options.spin || deterministic()) budget = 0;
+  std::map<int, uint32_t> tasks_on;
+  bool unpinned = false;
   for (auto& [id, ctx] : m_live) {
-    ctx->spin_when_blocked.store(spin != 0, std::memory_order_relaxed);
-    std::atomic_ref<uint32_t>(ctx->channel->spin_ns).store(spin, std::memory_order_relaxed);
+    if (ctx->forgotten) continue;
+    if (ctx->host_cpu < 0) unpinned = true;
+    else ++tasks_on[ctx->host_cpu];
+  }
+  if (unpinned || tasks_on.size() < 2) budget = 0;
+  for (auto& [id, ctx] : m_live) {
+    bool spin = budget != 0 && !ctx->forgotten && ctx->host_cpu >= 0 && tasks_on[ctx->host_cpu] == 1;
+    ctx->spin_when_blocked.store(spin, std::memory_order_relaxed);
+    std::atomic_ref<uint32_t>(ctx->channel->spin_ns).store(spin ? budget : 0, std::memory_order_relaxed);
   }
 }
 
@@ -147,6 +167,7 @@ void MachineCore::stop_task(arch::TaskContext* ctx) {
     --m_executing;
   ctx->forgotten = true;
   ctx->task = nullptr;
+  update_spin_locked();
   if (!ctx->exited && !ctx->in_process)
     syscall(SYS_pidfd_send_signal, ctx->pidfd, SIGKILL, nullptr, 0);
   ctx->stopping.store(true, std::memory_order_release);

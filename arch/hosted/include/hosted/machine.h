@@ -27,11 +27,22 @@ struct MachineOptions {
   bool deterministic{false};   // the emulator schedules tasks at syscall boundaries
   uint64_t seed{0};            // with deterministic: 0 = round robin, else random order
   bool trace{false};           // record kernel trace events
-  // Busy-wait budget on the syscall channel before sleeping on its futex, used only while
-  // 2 x live tasks <= host cores. Measured (2-core host): one task's trivial syscall takes
-  // ~0.6 us with 20000 instead of ~4.5 us, but when the host is busy (other processes, or
-  // more tasks than cores) spinning makes it 2-20x slower. So it is off unless asked for.
+  // Placement: emulated core i runs on host CPU host_cpus[i % host_cpus.size()]. The
+  // processes of its tasks (from before their exec) and their serving threads are pinned
+  // there with sched_setaffinity. Empty (the default): the CPUs this process may run on
+  // when the machine starts, in order, so on a 2-CPU host tasks of cores 0 and 1 get a CPU
+  // each. A negative entry, or a CPU the process may not use, leaves that core unpinned.
+  // The attach_self task (the caller's own thread) is never pinned.
+  std::vector<int> host_cpus{};
+  // Wake-up policy (docs/design.md, hosted channel): only a task whose call *blocked*
+  // ever spins, waiting for the answer another task's serving thread will write, and only
+  // when placement gives it a host CPU no other task is pinned to (its peers then run on
+  // other CPUs; its own serving thread sleeps). It busy-waits up to spin_ns (0: the default,
+  // 50 us, about twice the cost of waking a halted vCPU) and then sleeps. Everyone else
+  // sleeps at once: a waiter that shares its CPU with the thread it waits for would only
+  // delay it. spin = false: nobody ever spins.
   uint32_t spin_ns{0};
+  bool spin{true};
   kernel::KernelConfig kernel{};
 };
 
