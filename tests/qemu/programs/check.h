@@ -105,11 +105,32 @@ static inline int t_role_is(const t_start *s, const char *role) {
   return t_len(s->role) == n && t_equal(s->role, role, n);
 }
 
-/* Starts `image` with `role` (sent with its NUL) and `count` handles (moved). */
+/* Program images. QEMU: hb_task_spawn takes the name of an image built into the boot image
+ * ("rendezvous"). Hosted: it takes an executable path; tests/portable builds every program
+ * into one directory and compiles them with T_IMAGE_DIR set to it ("/.../images/"), so the
+ * same name works from any current directory. */
+#ifndef T_IMAGE_DIR
+#define T_IMAGE_DIR ""
+#endif
+
+/* T_IMAGE_DIR followed by `name`, in `out` (cap bytes); 0 if it does not fit. */
+static inline const char *t_image(const char *name, char *out, uint32_t cap) {
+  const char *dir = T_IMAGE_DIR;
+  uint32_t d = t_len(dir), n = t_len(name);
+  if (d + n + 1 > cap) return 0;
+  for (uint32_t i = 0; i < d; ++i) out[i] = dir[i];
+  for (uint32_t i = 0; i <= n; ++i) out[d + i] = name[i];
+  return out;
+}
+
+/* Starts the program `image` (a name, see t_image) with `role` (sent with its NUL) and
+ * `count` handles (moved). */
 static inline hb_status_t t_spawn(const char *image, const char *role, const hb_handle_t *handles,
                                   uint32_t count, hb_task_id_t *id) {
+  char path[512];
+  if (!t_image(image, path, sizeof(path))) return HB_ERR_INVALID_ARG;
   hb_msg_out m = {role, t_len(role) + 1, count, handles};
-  return hb_task_spawn(image, &m, id);
+  return hb_task_spawn(path, &m, id);
 }
 
 static inline hb_status_t t_send_text(hb_handle_t port, const char *text, hb_time_t timeout) {
