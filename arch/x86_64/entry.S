@@ -31,40 +31,42 @@
 
 .section .text
 
+// The general registers, in the order of x86::TrapFrame (x86.h): the six syscall argument
+// registers lowest (RDI RSI RDX R10 R8 R9), so x86_syscall reads them in place as an array.
 .macro PUSH_GPRS
-  push rax
-  push rbx
+  push r15
+  push r14
+  push r13
+  push r12
+  push r11
+  push rbp
   push rcx
+  push rbx
+  push rax
+  push r9
+  push r8
+  push r10
   push rdx
   push rsi
   push rdi
-  push rbp
-  push r8
-  push r9
-  push r10
-  push r11
-  push r12
-  push r13
-  push r14
-  push r15
 .endm
 
 .macro POP_GPRS
-  pop r15
-  pop r14
-  pop r13
-  pop r12
-  pop r11
-  pop r10
-  pop r9
-  pop r8
-  pop rbp
   pop rdi
   pop rsi
   pop rdx
-  pop rcx
-  pop rbx
+  pop r10
+  pop r8
+  pop r9
   pop rax
+  pop rbx
+  pop rcx
+  pop rbp
+  pop r11
+  pop r12
+  pop r13
+  pop r14
+  pop r15
 .endm
 
 // DOC: x86-syscall-entry
@@ -84,8 +86,7 @@ x86_syscall_entry:
   push 0x100                         // vector: x86::kSyscallVector
   PUSH_GPRS
   mov rdi, rsp
-  mov rsp, gs:[CORE_KERNEL_STACK]
-  cld
+  mov rsp, gs:[CORE_KERNEL_STACK]    // (no cld: SFMASK has cleared DF, boot.cc)
   call x86_syscall                   // [[noreturn]]
   ud2
 

@@ -79,7 +79,7 @@ using namespace x86;
 extern "C" [[noreturn]] void x86_syscall(TrapFrame* f) {
   Core& me = this_core();
   arch::TaskContext* task = me.current;
-  uint64_t args[6] = {f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9};
+  const uint64_t* args = &f->rdi;  // RDI RSI RDX R10 R8 R9, in place in the frame (x86.h)
   uint32_t number = f->rax > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(f->rax);
   kernel::Kernel& k = the_kernel();
   k.lock().lock();

@@ -26,12 +26,17 @@ constexpr uint16_t kTss = 0x28;
 // CPU pushes on an interrupt (or what syscall_entry builds to look the same).
 constexpr uint64_t kSyscallVector = 0x100;  // frame.vector of a frame made by `syscall`
 
+// The syscall argument registers come first, in argument order: x86_syscall (trap.cc) passes
+// &frame.rdi to the kernel as its array of six arguments, without copying them.
 struct TrapFrame {
-  uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax;
+  uint64_t rdi, rsi, rdx, r10, r8, r9, rax, rbx, rcx, rbp, r11, r12, r13, r14, r15;
   uint64_t vector, error;
   uint64_t rip, cs, rflags, rsp, ss;
 };
 static_assert(sizeof(TrapFrame) == 22 * 8, "entry.S knows this layout");
+static_assert(offsetof(TrapFrame, r9) == 5 * 8 && offsetof(TrapFrame, vector) == 120 &&
+                  offsetof(TrapFrame, cs) == 144,
+              "entry.S (PUSH_GPRS, FRAME_VECTOR, FRAME_CS) and x86_syscall know these offsets");
 static_assert(sizeof(TrapFrame) % 16 == 0, "the CPU pushes to a 16-byte aligned RSP0");
 
 // ---- a task as the machine sees it (arch::TaskContext is this). -------------------------
@@ -218,6 +223,22 @@ inline uint64_t space_lookup(uint64_t pml4, uint64_t va, bool write) {
   if (t.pml4 == pml4 && t.va_page == (va & ~4095ull) && (!write || (t.entry & kPageWrite)))
     return (t.entry & kAddressMask) | (va & 4095);
   return space_lookup_walk(pml4, va, write);
+}
+// The copy fast path (paging.cc, DOC: x86-copy-fast-path): the frame address of
+// [va, va + len) when that range is non-empty, lies inside one page, and the cache holds the
+// page (writable if `write`); else 0, and the caller takes the general path. No walk here.
+inline uint64_t space_user_page_hit(uint64_t pml4, uint64_t va, uint64_t len, bool write) {
+  if (len - 1 >= 4096 - (va & 4095)) return 0;  // empty (len - 1 wraps), or crosses a page
+  const Translation& t = g_translations[translation_slot(pml4, va)];
+  if (t.pml4 != pml4 || t.va_page != (va & ~4095ull) || (write && !(t.entry & kPageWrite)))
+    return 0;
+  return (t.entry & kAddressMask) | (va & 4095);
+}
+// memcpy for the kernel's copies, inline: eight bytes per `rep movsq` step, then the rest.
+inline void copy_bytes(void* dst, const void* src, uint64_t n) {
+  uint64_t words = n / 8, rest = n % 8;
+  __asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(words) : : "memory");
+  if (rest) __asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(rest) : : "memory");
 }
 void space_unmap(uint64_t pml4, uint64_t va);  // clears the page's entry (and its TLB entry)
 

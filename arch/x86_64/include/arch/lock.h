@@ -22,16 +22,13 @@ namespace arch {
 
 class Lock {
  public:
+  // The uncontended case is a dozen instructions, inline; waiting is out of line (lock_slow).
   void lock() {
     uint64_t flags;
     __asm__ volatile("pushfq; pop %0; cli" : "=r"(flags)::"memory");
     uint32_t me = core_plus_one();
-    while (__atomic_test_and_set(&m_held, __ATOMIC_ACQUIRE)) {
-      if (__atomic_load_n(&m_owner, __ATOMIC_RELAXED) == me)
-        panic("arch::Lock taken twice on one core");
-      __builtin_ia32_pause();
-      x86_poll_cross_core_work();
-    }
+    if (__atomic_test_and_set(&m_held, __ATOMIC_ACQUIRE)) [[unlikely]]
+      lock_slow(me);
     __atomic_store_n(&m_owner, me, __ATOMIC_RELAXED);
     m_flags = flags;
   }
@@ -45,6 +42,15 @@ class Lock {
   bool held() const { return __atomic_load_n(&m_held, __ATOMIC_RELAXED); }
 
  private:
+  [[gnu::noinline, gnu::cold]] void lock_slow(uint32_t me) {
+    do {
+      if (__atomic_load_n(&m_owner, __ATOMIC_RELAXED) == me)
+        panic("arch::Lock taken twice on one core");
+      __builtin_ia32_pause();
+      x86_poll_cross_core_work();
+    } while (__atomic_test_and_set(&m_held, __ATOMIC_ACQUIRE));
+  }
+
   // x86::Core::index + 1 (0: nobody), read through GS (arch/x86_64/x86.h, gs:32).
   static uint32_t core_plus_one() {
     uint32_t index;
