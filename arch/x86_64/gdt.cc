@@ -60,6 +60,8 @@ void gdt_init(uint32_t core) {
     }
   }
   Tss& tss = g_tss[core];
+  g_cores[core].tss = reinterpret_cast<uint8_t*>(&tss);
+  static_assert(offsetof(Tss, rsp) == 4, "x86.h set_kernel_entry_stack writes rsp0 there");
   for (int i = 0; i < 3; ++i)
     tss.ist[i] = reinterpret_cast<uint64_t>(g_ist_stacks[core][i]) + kIstStackSize;
   tss.iomap_base = sizeof(Tss);  // no I/O bitmap: `in`/`out` in ring 3 is #GP
@@ -75,7 +77,6 @@ void gdt_init(uint32_t core) {
       : "rax", "memory");
 }
 
-void set_kernel_entry_stack(uint64_t rsp0) { g_tss[this_core().index].rsp[0] = rsp0; }
 
 void idt_init() {
   TablePointer pointer{sizeof(g_idt) - 1, reinterpret_cast<uint64_t>(g_idt)};

@@ -26,7 +26,6 @@ namespace x86 {
 namespace {
 
 alignas(kernel::Kernel) uint8_t g_kernel_storage[sizeof(kernel::Kernel)];
-kernel::Kernel* g_kernel = nullptr;
 alignas(16) uint8_t g_fpu_initial[512];
 
 // Takes the oldest ready task of this core, or marks the core idle, under the queue's lock (so
@@ -109,6 +108,8 @@ bool everything_stuck() {
 }
 
 }  // namespace
+
+kernel::Kernel* g_kernel = nullptr;
 
 kernel::Kernel& the_kernel() {
   if (!g_kernel) {

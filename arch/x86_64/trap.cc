@@ -81,7 +81,7 @@ extern "C" [[noreturn]] void x86_syscall(TrapFrame* f) {
   arch::TaskContext* task = me.current;
   const uint64_t* args = &f->rdi;  // RDI RSI RDX R10 R8 R9, in place in the frame (x86.h)
   uint32_t number = f->rax > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(f->rax);
-  kernel::Kernel& k = the_kernel();
+  kernel::Kernel& k = *g_kernel;  // made at boot, before the first task ran
   k.lock().lock();
   task->in_syscall = true;
   task->resumed = false;

@@ -97,6 +97,7 @@ struct Core {
   uint64_t syscalls;
   uint64_t switches;         // enter_user of another task than the last one
   uint64_t direct_switches;  // ... of them, straight to the task a syscall woke
+  uint8_t* tss;              // this core's TSS (gdt.cc): set_kernel_entry_stack writes rsp0
 };
 static_assert(offsetof(Core, user_rsp) == 8 && offsetof(Core, frame_top) == 16 &&
                   offsetof(Core, kernel_stack_top) == 24 && offsetof(Core, index) == 32,
@@ -157,7 +158,10 @@ enum class Verdict : uint8_t { Pass = 0x10, Fail = 0x11, Panic = 0x12 };  // QEM
 // gdt.cc: GDT, one TSS per core, IDT.
 void gdt_init(uint32_t core);                // builds the tables (core 0), loads them
 void idt_init();                             // builds the IDT (core 0) and loads it
-void set_kernel_entry_stack(uint64_t rsp0);  // this core's TSS.rsp0: where a ring-3 interrupt saves
+// This core's TSS.rsp0 (offset 4 of the packed TSS): where a ring-3 interrupt saves.
+inline void set_kernel_entry_stack(uint64_t rsp0) {
+  __builtin_memcpy(this_core().tss + 4, &rsp0, sizeof(rsp0));
+}
 
 // Interrupt vectors (trap.cc). 32-47: the 8259 PICs (IRQ 0 = PIT, the boot core only).
 constexpr uint64_t kVectorWake = 48;      // IPI: a task became ready on an idle core
@@ -256,7 +260,8 @@ void fpu_init_core();  // other cores: SSE on
 void fpu_state_init(arch::TaskContext* ctx);  // a new task: the FPU as after reset
 
 // sched.cc: the run queue and the way back to user mode.
-kernel::Kernel& the_kernel();
+kernel::Kernel& the_kernel();            // made on first use (boot.cc, before any task)
+extern kernel::Kernel* g_kernel;          // ... and from then on this (x86_syscall reads it)
 arch::TaskContext* current();
 void make_ready(arch::TaskContext* ctx);
 [[noreturn]] void run_next();            // the current task is done for now: run another

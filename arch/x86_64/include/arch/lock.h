@@ -23,7 +23,7 @@ namespace arch {
 class Lock {
  public:
   // The uncontended case is a dozen instructions, inline; waiting is out of line (lock_slow).
-  void lock() {
+  [[gnu::always_inline]] void lock() {
     uint64_t flags;
     __asm__ volatile("pushfq; pop %0; cli" : "=r"(flags)::"memory");
     uint32_t me = core_plus_one();
@@ -32,7 +32,7 @@ class Lock {
     __atomic_store_n(&m_owner, me, __ATOMIC_RELAXED);
     m_flags = flags;
   }
-  void unlock() {
+  [[gnu::always_inline]] void unlock() {
     if (!__atomic_load_n(&m_held, __ATOMIC_RELAXED)) panic("arch::Lock released while not held");
     uint64_t flags = m_flags;
     __atomic_store_n(&m_owner, 0u, __ATOMIC_RELAXED);
