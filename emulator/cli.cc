@@ -17,8 +17,9 @@ const char* kFooter = R"(Commands:
   (none)              the built-in showcase: five narrated acts of IPC (bounded port,
                       rendezvous, receive from a named sender, call/reply, owner death);
                       always deterministic, 2 cores unless --cores is given; exits 0
-  run SCENARIO        start the tasks and ports a scenario file describes; exits 0 when
-                      every task ends as its `expect` says (format: docs/emulator.md)
+  run SCENARIO        start the tasks, ports, regions and semaphores a scenario file
+                      describes; exits 0 when every task ends as its `expect` says
+                      (format: docs/emulator.md)
   exec PROGRAM [ARG...]
                       run one program as the first task (it may spawn others) and exit
                       with its exit code (128+N if signal N killed it). PROGRAM is a
@@ -26,7 +27,8 @@ const char* kFooter = R"(Commands:
                       Everything after PROGRAM goes to the program.
 
 Exit status (showcase, run): 0 as expected, 1 an expectation failed, 2 bad command line
-or scenario (nothing started), 3 a port or task could not be made, 124 timed out.
+or scenario (nothing started), 3 a port, region, semaphore or task could not be made,
+124 timed out.
 
 Traces: text goes to stdout unless --trace-out FILE; mermaid to harbor-trace.mmd and
 chrome to harbor-trace.json unless --trace-out says otherwise (`-` is stdout). Open the
@@ -36,6 +38,7 @@ Examples:
   harbor-emu                                       # the showcase
   harbor-emu --stats                               # ... and its statistics
   harbor-emu run docs/scenarios/fan-in.scn --deterministic --trace text
+  harbor-emu --stats run docs/scenarios/bounded-buffer.scn   # a region, 3 semaphores
   harbor-emu run my.scn --seed 7 --trace chrome --trace-out my.json
   harbor-emu exec hello 3 from the emulator; echo $?   # prints, then 3
   harbor-emu --cores 1 exec ./build/app --verbose  # your own program, one core
@@ -107,7 +110,8 @@ std::optional<EmulatorOptions> parse_command_line(int argc, char** argv, int& ex
                  "harbor-trace.json; '-': stdout)")
       ->type_name("FILE");
   app.add_flag("--stats", options.stats,
-               "print per-core, per-task and per-port statistics after the run");
+               "print per-core, per-task, per-port (and per-region and -semaphore) "
+               "statistics after the run");
   app.add_option("--timeout", timeout,
                  "give up after DURATION (e.g. 500ms, 10s); for run it overrides the "
                  "scenario's `timeout` (default 10s); exec: no limit unless given")

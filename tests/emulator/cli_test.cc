@@ -119,7 +119,7 @@ TEST(CommandLineTest, HelpDocumentsCommandsOptionsAndExamples) {
   ASSERT_EQ(p.exit_code, 0) << explain(p);
   for (const char* part : {"run SCENARIO", "exec PROGRAM", "--cores", "--deterministic",
                            "--seed", "--trace", "--trace-out", "--stats", "--timeout",
-                           "Examples:", "Exit status", "perfetto"})
+                           "Examples:", "Exit status", "perfetto", "regions and semaphores"})
     EXPECT_TRUE(contains(p.out, part)) << part << "\n" << p.out;
 }
 
