@@ -228,7 +228,7 @@ inline uint64_t space_lookup(uint64_t pml4, uint64_t va, bool write) {
     return (t.entry & kAddressMask) | (va & 4095);
   return space_lookup_walk(pml4, va, write);
 }
-// The copy fast path (paging.cc, DOC: x86-copy-fast-path): the frame address of
+// The copy fast path (paging.cc, copy_from_user and copy_to_user): the frame address of
 // [va, va + len) when that range is non-empty, lies inside one page, and the cache holds the
 // page (writable if `write`); else 0, and the caller takes the general path. No walk here.
 inline uint64_t space_user_page_hit(uint64_t pml4, uint64_t va, uint64_t len, bool write) {
