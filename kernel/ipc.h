@@ -2,7 +2,11 @@
 //
 // The life of a message, by function (docs/design.md walks through it):
 //   sys_send (sys_ipc.cc)            decode the port handle and rights
-//   prepare_message (ipc_send.cc)    copy the hb_msg_out and bytes in, check the handles
+//   fast_send (ipc_fast.cc)          a receiver waits: one copy from sender to receiver,
+//                                    no Message at all (hand_off); else, the kernel-
+//                                    buffered path:
+//   decode_message (ipc_send.cc)     copy the hb_msg_out in, check the handles
+//   prepare_message (ipc_send.cc)    ... and copy the bytes into a kernel Message
 //   send_message (ipc_send.cc)       (a) hand it to a waiting receiver, (b) queue it,
 //                                    (c) or block the sender with it
 //   deliver (ipc_deliver.cc)         copy it out into one receiver's buffers, move handles
@@ -16,6 +20,53 @@
 #include <kernel/port.h>
 
 namespace kernel {
+
+class Reply;
+
+// The return value of a fast-path function that leaves the syscall to the kernel-buffered
+// path (nothing changed, except receivers woken with HB_ERR_FAULT for their bad buffers).
+constexpr int64_t kSlowPath = INT64_MIN + 1;
+
+// An hb_msg_out of a sender, copied in and checked; its bytes are still in the sender.
+struct OutgoingMessage {
+  hb_msg_out out;
+  hb_handle_t handles[HB_MSG_HANDLES_MAX];
+};
+
+// Copies in and checks an hb_msg_out of `sender` and its handle list, changing nothing:
+// TooBig, Fault, BadHandle, Access (a handle without HB_RIGHT_TRANSFER), InvalidArg (a
+// handle listed twice, or a receive right that `through` must not carry).
+Status decode_message(Task& sender, uint64_t user_msg, const Port* through, OutgoingMessage& m);
+
+// Counts one copy of message bytes (KernelStats::payload_copies / payload_bytes).
+inline void count_payload_copy(Kernel& kernel, uint64_t len) {
+  ++kernel.stats().payload_copies;
+  kernel.stats().payload_bytes += len;
+}
+
+// ---- the fast path (ipc_fast.cc) ----
+// What travels with a handed-off message besides its bytes and handles.
+struct Handoff {
+  uint64_t badge;      // of the send right used (0 for a reply)
+  Reply* reply;        // hb_call: a new capability to it becomes the receiver's in->reply
+  const Port* port;    // for the trace; nullptr for a reply
+};
+enum class HandoffResult : uint8_t { Delivered, DoesNotFit, SenderFault, ReceiverFault };
+
+// Moves `m` from `sender` straight into the buffers of `receiver`, which is blocked with
+// them in its WaitState (a receive, or a call waiting for its answer): one copy of the
+// bytes, the handle numbers and hb_msg_in written, then the handles moved. Validate-then-
+// commit: on any result but Delivered no kernel state changed (ReceiverFault may leave the
+// receiver's buffers partly written). Does not wake the receiver. Lock held.
+HandoffResult hand_off(Kernel& kernel, Task& sender, const OutgoingMessage& m, Task& receiver,
+                       const Handoff& h);
+
+// hb_send / hb_send_task / hb_call when a receiver may wait on `port`: decodes the message
+// and hands it to the oldest waiting receiver that takes it. Returns HB_OK (delivered; the
+// receiver is woken), an error of the sender's message (TooBig, Fault, BadHandle, Access,
+// InvalidArg, NoMemory for the quota), or kSlowPath.
+int64_t fast_send(Kernel& kernel, Task& sender, Port& port, uint64_t user_msg, uint64_t badge,
+                  Reply* reply);
 
 // Copies in and checks an hb_msg_out of `sender`: TooBig, Fault, BadHandle, Access (a
 // handle without HB_RIGHT_TRANSFER), InvalidArg (a handle listed twice, or the receive

@@ -27,6 +27,7 @@ Status deliver(Kernel& kernel, Task& receiver, const hb_msg_in& in, uint64_t use
   for (uint32_t i = 0; i < slots; ++i) numbers[i] = receiver.handles().peek(i);
   TRY(copy_to_user(receiver, reinterpret_cast<uint64_t>(in.data), message.payload(),
                    message.len()));
+  if (message.len()) count_payload_copy(kernel, message.len());  // out of the kernel buffer
   TRY(copy_to_user(receiver, reinterpret_cast<uint64_t>(in.handles), numbers,
                    handle_count * sizeof(hb_handle_t)));
   hb_msg_in result = in;

@@ -5,19 +5,17 @@
 
 namespace kernel {
 
-Result<Message*> prepare_message(Task& sender, uint64_t user_msg, const Port* through) {
-  hb_msg_out out;
-  TRY(copy_in(sender, out, user_msg));
-  if (out.len > HB_MSG_MAX || out.handle_count > HB_MSG_HANDLES_MAX) return Error::TooBig;
-
-  hb_handle_t handles[HB_MSG_HANDLES_MAX];
-  TRY(copy_from_user(sender, handles, reinterpret_cast<uint64_t>(out.handles),
-                     out.handle_count * sizeof(hb_handle_t)));
-  for (uint32_t i = 0; i < out.handle_count; ++i) {
-    Capability* cap = TRY(sender.handles().lookup(handles[i]));
+Status decode_message(Task& sender, uint64_t user_msg, const Port* through,
+                      OutgoingMessage& m) {
+  TRY(copy_in(sender, m.out, user_msg));
+  if (m.out.len > HB_MSG_MAX || m.out.handle_count > HB_MSG_HANDLES_MAX) return Error::TooBig;
+  TRY(copy_from_user(sender, m.handles, reinterpret_cast<uint64_t>(m.out.handles),
+                     m.out.handle_count * sizeof(hb_handle_t)));
+  for (uint32_t i = 0; i < m.out.handle_count; ++i) {
+    Capability* cap = TRY(sender.handles().lookup(m.handles[i]));
     if (!cap->has(HB_RIGHT_TRANSFER)) return Error::Access;  // DOC: transfer-needs-right
     for (uint32_t j = 0; j < i; ++j)
-      if (handles[j] == handles[i]) return Error::InvalidArg;
+      if (m.handles[j] == m.handles[i]) return Error::InvalidArg;
     // A port's receive right sent into that same port could never be received: refuse.
     // Likewise into a port whose own receive right is itself inside a message: that is
     // the only way a cycle of unreachable ports can close (see Port::receive_side_in_transit).
@@ -25,17 +23,23 @@ Result<Message*> prepare_message(Task& sender, uint64_t user_msg, const Port* th
         (cap->object == through || through->receive_side_in_transit()))
       return Error::InvalidArg;  // DOC: no-receive-cycles
   }
+  return {};
+}
 
-  Message* message = TRY(Message::try_create(sender, out.len));
+Result<Message*> prepare_message(Task& sender, uint64_t user_msg, const Port* through) {
+  OutgoingMessage m;
+  TRY(decode_message(sender, user_msg, through, m));
+  Message* message = TRY(Message::try_create(sender, m.out.len));
   Status copied = copy_from_user(sender, message->payload(),
-                                 reinterpret_cast<uint64_t>(out.data), out.len);
+                                 reinterpret_cast<uint64_t>(m.out.data), m.out.len);
   if (!copied.ok()) {
     Message::destroy(message);
     return copied.error();
   }
-  message->set_pending_handles(handles, out.handle_count);
+  if (m.out.len) count_payload_copy(sender.kernel(), m.out.len);  // into the kernel buffer
+  message->set_pending_handles(m.handles, m.out.handle_count);
   sender.kernel().trace().emit(TraceKind::Copy, sender.id(), 0, through ? through->koid() : 0,
-                               out.len);
+                               m.out.len);
   return message;
 }
 
@@ -97,7 +101,9 @@ int64_t send_message(Kernel& kernel, Task& sender, Port& port, Message* message,
   message->m_trace_id = trace.next_message_id();
   const bool sync = (flags & HB_SEND_SYNC) != 0;
 
-  // (a) The fast path: a receiver is already waiting. Copy straight into its buffers.
+  // (a) A receiver is already waiting, and the fast path (ipc_fast.cc) left this message
+  //     to us (its buffer is too small, its handle table full, or the sender's reply object
+  //     was busy): deliver it from the kernel's buffer, which reports those cases.
   while (Task* receiver = port.first_waiting_receiver_for(sender.id())) {
     WaitState& rw = receiver->wait();
     trace.emit(TraceKind::Send, sender.id(), 0, port.koid(), message->len(), receiver->id(),

@@ -127,8 +127,11 @@ void Kernel::block(Task& task, uint64_t timeout) {
   KASSERT(timeout != HB_NOWAIT, "HB_NOWAIT never blocks");
   WaitState& w = task.wait();
   w.syscall = m_current_syscall;
-  uint64_t now = arch::clock_ns();
-  w.deadline = (timeout == HB_FOREVER || timeout > UINT64_MAX - now) ? UINT64_MAX : now + timeout;
+  w.deadline = UINT64_MAX;
+  if (timeout != HB_FOREVER) {  // (no clock read for the common wait-for-ever)
+    uint64_t now = arch::clock_ns();
+    if (timeout <= UINT64_MAX - now) w.deadline = now + timeout;
+  }
   task.set_state(TaskState::Blocked);
   ++task.stats_blocks;
   ++m_stats.blocks;
@@ -199,6 +202,7 @@ void Kernel::cancel_wait(Task& task) {
 }
 
 void Kernel::expire_deadlines(uint64_t now) {
+  ++m_stats.kernel_entries;
   while (Task* task = m_deadlines.earliest()) {
     if (task->wait().deadline > now) break;
     cancel_wait(*task);
@@ -232,6 +236,7 @@ void Kernel::exit_task(Task& task, int32_t code) {
   while (Mapping* mapping = task.m_mappings.front()) GrantRegion::unmap(*mapping);
   task.handles().drop_all();
   task.drop_inbox();
+  task.drop_reply_cache();
   while (Task* child = task.m_children.pop_front()) {
     child->orphan();
     if (!child->alive()) reap(*child);
@@ -250,7 +255,10 @@ void Kernel::exit_task(Task& task, int32_t code) {
   flush_discarded();
 }
 
-void Kernel::task_died(Task& task, int32_t code) { exit_task(task, code); }
+void Kernel::task_died(Task& task, int32_t code) {
+  ++m_stats.kernel_entries;
+  exit_task(task, code);
+}
 
 bool Kernel::collect_exit_code(Task& parent, Task& child, uint64_t user_code) {
   int32_t code = child.exit_code();
@@ -282,6 +290,7 @@ int64_t Kernel::syscall(Task& task, uint32_t number, const uint64_t args[6]) {
   // A blocked task cannot make another syscall; a broken arch or a forged request might try.
   if (task.state() != TaskState::Running) return HB_ERR_INVALID_ARG;
   task.retain();  // the task may exit inside; keep the object until we are done with it
+  ++m_stats.kernel_entries;
   ++m_stats.syscalls;
   ++task.stats_syscalls;
   m_trace.emit(TraceKind::SyscallEnter, task.id(), static_cast<uint16_t>(number), 0, 0);
@@ -289,7 +298,7 @@ int64_t Kernel::syscall(Task& task, uint32_t number, const uint64_t args[6]) {
   int64_t result = dispatch(task, number, args);
   if (result != kBlocked)
     m_trace.emit(TraceKind::SyscallExit, task.id(), static_cast<uint16_t>(number), 0, result);
-  flush_discarded();
+  if (!m_discarded.empty()) flush_discarded();
   task.release();
   return result;
 }

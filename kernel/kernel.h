@@ -37,16 +37,26 @@ struct KernelConfig {
   bool per_core_caches{false};
 };
 
+// What the kernel did, counted (harbor-emu --stats; per-round-trip figures in
+// docs/performance.md, checked by tests/unit/fast_path_test.cc).
 struct KernelStats {
   uint64_t tasks_created{0};
   uint64_t tasks_alive{0};
   uint64_t syscalls{0};
   uint64_t messages_sent{0};
   uint64_t messages_received{0};
-  uint64_t bytes_copied{0};
+  uint64_t bytes_copied{0};     // payload bytes delivered to receivers
   uint64_t blocks{0};
-  uint64_t wakeups{0};
-  uint64_t objects_alive{0};  // kernel objects not yet destroyed
+  uint64_t wakeups{0};          // blocked tasks resumed (Kernel::resume)
+  uint64_t objects_alive{0};    // kernel objects not yet destroyed
+  // Kernel entries: syscall(), expire_deadlines(), task_died(). Each runs with the kernel
+  // lock held and the arch takes it once per entry, so this is the kernel-lock acquisitions.
+  uint64_t kernel_entries{0};
+  uint64_t user_copies{0};      // arch copies to, from or between task memories (any size)
+  uint64_t payload_copies{0};   // ... of them, copies of message bytes (into a kernel
+                                // buffer, out of one, or task to task on the fast path)
+  uint64_t payload_bytes{0};    // bytes moved by payload_copies
+  uint64_t fast_path{0};        // messages handed straight from sender to receiver
 };
 
 class Kernel {

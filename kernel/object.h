@@ -36,6 +36,7 @@ class KernelObject {
   Kernel& kernel() const { return m_kernel; }
 
   void retain() { ++m_refs; }
+  uint32_t refs() const { return m_refs; }
   // Drops one reference; the last one destroys the object.
   void release();
 

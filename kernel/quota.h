@@ -36,6 +36,12 @@ class Quota {
   void release_mapping() { release(m_mappings, 1); }
   Status charge_bytes(uint64_t bytes) { return charge(m_queued_bytes, bytes, m_limits.queued_bytes); }
   void release_bytes(uint64_t bytes) { release(m_queued_bytes, bytes); }
+  // Would charge_bytes(bytes) succeed? (The IPC fast path stages nothing, but a send must
+  // not succeed or fail depending on whether a receiver happened to wait.)
+  Status check_bytes(uint64_t bytes) const {
+    uint64_t used = m_queued_bytes;
+    return charge(used, bytes, m_limits.queued_bytes);
+  }
 
   const QuotaLimits& limits() const { return m_limits; }
   uint64_t ports() const { return m_ports; }

@@ -11,6 +11,12 @@ Reply* Reply::try_create(Kernel& kernel, Task& caller) { return make<Reply>(kern
 
 void Reply::destroy_self() { destroy(this); }
 
+void Reply::rearm(Task& caller) {
+  KASSERT(m_capabilities == 0, "a reply object is reused only when no capability is left");
+  m_caller = &caller;
+  m_answered = false;
+}
+
 void Reply::on_capability_added(uint32_t) { ++m_capabilities; }
 
 void Reply::on_capability_removed(uint32_t) {

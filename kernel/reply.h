@@ -11,6 +11,9 @@
 //       destroyed), the caller wakes with HB_ERR_PEER_CLOSED;
 //   (5) if the caller stops waiting first (timeout, death), the Reply is orphaned and a
 //       later hb_reply fails with HB_ERR_PEER_CLOSED (the capability is still consumed).
+// A task keeps the Reply of its last call (Task::m_reply_cache) and reuses it for the next
+// once no capability to it is left; a stale capability of a call that gave up keeps the old
+// object to itself, so a late reply can never reach a newer call.
 #pragma once
 
 #include <kernel/object.h>
@@ -27,6 +30,9 @@ class Reply final : public KernelObject {
   Reply(Kernel& kernel, Task& caller);  // use try_create()
 
   Task* caller() const { return m_caller; }
+  // (1) again: a reply object nobody else holds (refs() == 1, so no capability to it is
+  // left) is reused for `caller`'s next call instead of making a new one.
+  void rearm(Task& caller);
   void orphan() { m_caller = nullptr; }  // (5)
   bool answered() const { return m_answered; }
   void mark_answered() { m_answered = true; m_caller = nullptr; }

@@ -5,6 +5,19 @@
 
 namespace kernel::sys {
 
+namespace {
+// A receiver already waits: the fast path (ipc_fast.cc) moves the message, or says kSlowPath.
+int64_t send_fast(Kernel& k, Task& t, Port& port, uint64_t msg, uint64_t badge) {
+  if (!port.first_waiting_receiver_for(t.id())) return kSlowPath;
+  int64_t result = fast_send(k, t, port, msg, badge, nullptr);
+  if (result == HB_OK) {
+    ++t.stats_sent;
+    ++k.stats().messages_sent;
+  }
+  return result;
+}
+}  // namespace
+
 int64_t send(Kernel& k, Task& t, hb_handle_t handle, uint64_t msg, uint32_t flags,
              hb_time_t timeout) {
   Result<Capability*> cap = t.handles().lookup(handle, ObjectType::Port, HB_RIGHT_SEND);
@@ -13,6 +26,8 @@ int64_t send(Kernel& k, Task& t, hb_handle_t handle, uint64_t msg, uint32_t flag
   Port& port = *static_cast<Port*>(cap.value()->object);
   uint64_t badge = cap.value()->badge;
   if (port.is_dead()) return HB_ERR_PEER_CLOSED;  // DOC: send-to-dead-port
+  int64_t fast = send_fast(k, t, port, msg, badge);
+  if (fast != kSlowPath) return fast;
   Result<Message*> message = prepare_message(t, msg, &port);
   if (!message.ok()) return to_status(message.error());
   message.value()->m_badge = badge;
@@ -28,6 +43,8 @@ int64_t send_task(Kernel& k, Task& t, hb_task_id_t id, uint64_t msg, uint32_t fl
   if (!target) return HB_ERR_NOT_FOUND;
   if (!target->alive()) return HB_ERR_PEER_CLOSED;
   Port& inbox = target->inbox();
+  int64_t fast = send_fast(k, t, inbox, msg, 0);
+  if (fast != kSlowPath) return fast;
   Result<Message*> message = prepare_message(t, msg, &inbox);
   if (!message.ok()) return to_status(message.error());
   ++t.stats_sent;

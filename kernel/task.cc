@@ -2,6 +2,7 @@
 #include <kernel/kernel.h>
 #include <kernel/lib/kmem.h>
 #include <kernel/port.h>
+#include <kernel/reply.h>
 #include <kernel/task.h>
 
 namespace kernel {
@@ -11,6 +12,7 @@ Task::Task(Kernel& kernel, hb_task_id_t id, hb_task_id_t parent, const QuotaLimi
 
 Task::~Task() {
   KASSERT(m_inbox == nullptr, "task freed with its inbox");
+  KASSERT(m_reply_cache == nullptr, "task freed with its reply object");
   KASSERT(m_handles.used_slots() == 0, "task freed with handles");
   KASSERT(m_quota.all_returned(), "task freed while charged for kernel memory");
 }
@@ -47,9 +49,12 @@ void Task::drop_inbox() {
   m_inbox = nullptr;
 }
 
-void Task::release() {
-  KASSERT(m_refs > 0, "task released more often than retained");
-  if (--m_refs == 0) destroy(this);
+void Task::drop_reply_cache() {
+  if (!m_reply_cache) return;
+  m_reply_cache->release();
+  m_reply_cache = nullptr;
 }
+
+void Task::free_self() { destroy(this); }
 
 }  // namespace kernel

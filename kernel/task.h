@@ -14,6 +14,7 @@
 
 #include <harbor/sys.h>
 #include <kernel/handle_table.h>
+#include <kernel/lib/kassert.h>
 #include <kernel/lib/list.h>
 #include <kernel/mapping.h>
 #include <kernel/quota.h>
@@ -97,13 +98,23 @@ class Task {
   void set_core(uint32_t core) { m_core = core; }
 
   void retain() { ++m_refs; }
-  void release();  // the last reference frees the task (kernel/task.cc)
+  // The last reference frees the task (inline: every syscall retains and releases it).
+  void release() {
+    KASSERT(m_refs > 0, "task released more often than retained");
+    if (--m_refs == 0) free_self();
+  }
 
   // Used by Kernel: state changes.
   void set_state(TaskState state) { m_state = state; }
   void set_exit_code(int32_t code) { m_exit_code = code; }
   void orphan() { m_parent = 0; }
   void drop_inbox();
+  void drop_reply_cache();  // at exit: the task makes no more calls
+  void free_self();  // release()'s slow half
+
+  // The Reply of this task's last hb_call, kept for the next (kernel/ipc_call.cc); one
+  // reference, or nullptr.
+  Reply* m_reply_cache{nullptr};
 
   ListNode m_wait_node;      // in a port's or semaphore's wait queue
   ListNode m_children_node;  // in the parent's m_children

@@ -28,9 +28,8 @@ Trace::~Trace() {
     if (ring.records) free_bytes(ring.records, sizeof(TraceRecord) * kRingSize);
 }
 
-void Trace::emit(TraceKind kind, hb_task_id_t task, uint16_t syscall, uint64_t object,
-                 int64_t value, hb_task_id_t peer, uint64_t message) {
-  if (!m_enabled) return;
+void Trace::record(TraceKind kind, hb_task_id_t task, uint16_t syscall, uint64_t object,
+                   int64_t value, hb_task_id_t peer, uint64_t message) {
   uint32_t core = arch::current_core();
   Ring& ring = m_rings[core];
   if (!ring.records) {

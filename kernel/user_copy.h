@@ -15,6 +15,7 @@ inline Status copy_from_user(Task& task, void* dst, uint64_t src, uint64_t len) 
   if (len == 0) return {};
   if (src == 0) return Error::Fault;
   task.kernel_stats_copied(len);
+  ++task.kernel().stats().user_copies;
   if (arch::copy_from_user(task.context(), dst, src, len) != HB_OK) return Error::Fault;
   return {};
 }
@@ -23,6 +24,7 @@ inline Status copy_to_user(Task& task, uint64_t dst, const void* src, uint64_t l
   if (len == 0) return {};
   if (dst == 0) return Error::Fault;
   task.kernel_stats_copied(len);
+  ++task.kernel().stats().user_copies;
   if (arch::copy_to_user(task.context(), dst, src, len) != HB_OK) return Error::Fault;
   return {};
 }

@@ -28,6 +28,7 @@ struct State {
   uint64_t heap_bytes{0};
   uint64_t heap_blocks{0};
   uint64_t heap_budget{UINT64_MAX};
+  uint64_t heap_allocations{0};
   uint32_t stopped{0};
 };
 State& state() {
@@ -61,6 +62,7 @@ void* heap_alloc(size_t bytes) {
   if (p) {
     s.heap_bytes += bytes;
     ++s.heap_blocks;
+    ++s.heap_allocations;
   }
   return p;
 }
@@ -94,6 +96,17 @@ int32_t copy_to_user(TaskContext*, uint64_t dst, const void* src, uint64_t len) 
   return HB_OK;
 }
 
+// Every task shares the test's address space, so the one copy is a plain move once both
+// ranges are known to be user memory (the source first, as the header promises).
+CopyFault copy_user_to_user(TaskContext*, uint64_t src, TaskContext*, uint64_t dst,
+                            uint64_t len) {
+  if (len == 0) return CopyFault::None;
+  if (!owned(src, len)) return CopyFault::Source;
+  if (!owned(dst, len)) return CopyFault::Destination;
+  std::memmove(reinterpret_cast<void*>(dst), reinterpret_cast<const void*>(src), len);
+  return CopyFault::None;
+}
+
 void task_resume(TaskContext* ctx, int64_t result) {
   if (ctx->resumed) panic("test arch: a task was resumed twice without running");
   ctx->resumed = true;
@@ -120,9 +133,11 @@ void timer_set(uint64_t deadline_ns) { state().deadline = deadline_ns; }
 namespace test {
 void reset() {
   uint64_t bytes = state().heap_bytes, blocks = state().heap_blocks;
+  uint64_t allocations = state().heap_allocations;
   state() = State{};
   state().heap_bytes = bytes;  // live allocations of earlier tests (if any) stay counted
   state().heap_blocks = blocks;
+  state().heap_allocations = allocations;
 }
 void add_image(const std::string& name) { state().images.insert(name); }
 void set_clock(uint64_t ns) { state().clock = ns; }
@@ -139,6 +154,7 @@ void restrict_user_memory(const void* address, size_t len) {
 const std::string& console() { return state().console; }
 uint64_t heap_bytes() { return state().heap_bytes; }
 uint64_t heap_blocks() { return state().heap_blocks; }
+uint64_t heap_allocations() { return state().heap_allocations; }
 void fail_heap_after(uint64_t n) { state().heap_budget = n; }
 uint32_t stopped_tasks() { return state().stopped; }
 }  // namespace test

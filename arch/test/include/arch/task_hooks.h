@@ -21,6 +21,17 @@ struct TaskContext;  // the arch's own per-task state (process, address space, c
 int32_t copy_from_user(TaskContext* ctx, void* dst, uint64_t user_src, uint64_t len);
 int32_t copy_to_user(TaskContext* ctx, uint64_t user_dst, const void* src, uint64_t len);
 
+// Which side of a user-to-user copy is not user memory of its task.
+enum class CopyFault : int32_t { None = 0, Source = 1, Destination = 2 };
+
+// The IPC fast path's one copy: `len` bytes from the user memory of `src_ctx` at `src`
+// straight into the user memory of `dst_ctx` at `dst` (two tasks). The source is checked
+// first: CopyFault::Source means [src, src + len) is not all src_ctx's and nothing was
+// written anywhere; CopyFault::Destination means [dst, dst + len) is not all dst_ctx's
+// (the destination may then be partly written, as with copy_to_user). len == 0 is None.
+CopyFault copy_user_to_user(TaskContext* src_ctx, uint64_t src, TaskContext* dst_ctx,
+                            uint64_t dst, uint64_t len);
+
 // The blocked syscall of `ctx` has completed with `result` (>= 0 success, < 0 HB_ERR_*).
 void task_resume(TaskContext* ctx, int64_t result);
 

@@ -48,6 +48,8 @@ const std::string& console();
 // Bytes currently allocated through heap_alloc, and the number of live allocations.
 uint64_t heap_bytes();
 uint64_t heap_blocks();
+// Successful heap_alloc calls since the program started (never reset: compare differences).
+uint64_t heap_allocations();
 // Make heap_alloc fail after `n` more successful allocations (UINT64_MAX: never).
 void fail_heap_after(uint64_t n);
 
