@@ -96,6 +96,41 @@ TEST_F(FastPathTest, CallReplyRoundTripOf64BytesCountsExactly) {
   }
 }
 
+TEST_F(FastPathTest, SendTaskToAWaitingInboxIsHandedOver) {
+  TaskHandle a = spawn("a"), r = spawn("r");
+  ASSERT_STATUS(kernel::kBlocked, r.recv(HB_INBOX, HB_FOREVER));
+  uint64_t fast_before = fast();
+  ASSERT_STATUS(HB_OK, a.send_task(r.id(), "direct"));
+  EXPECT_RESUMED(r, HB_OK);
+  EXPECT_EQ("direct", r.got().data);
+  EXPECT_EQ(a.id(), r.got().sender);
+  EXPECT_EQ(fast_before + 1, fast());
+}
+
+// A receiver whose handle table cannot take the handles: the fast path leaves the message to
+// the kernel-buffered path, which wakes that receiver with NO_MEMORY and queues the message.
+TEST_F(FastPathTest, FullHandleTableFallsBackToTheBufferedPath) {
+  kernel::KernelConfig config;
+  config.quota.handles = 4;  // HB_INBOX and two more
+  reset(config);
+  TaskHandle a = spawn("a"), r = spawn("r");
+  PortPair port = r.port(HB_PORT_BOUNDED, 1);
+  hb_handle_t to_r = transfer(r, port.send, a);
+  hb_handle_t sem = HB_INVALID;
+  ASSERT_STATUS(HB_OK, r.sem_create(0, 1, &sem));  // r's table is full now
+  hb_handle_t gift = HB_INVALID;
+  ASSERT_STATUS(HB_OK, a.sem_create(0, 1, &gift));
+  ASSERT_STATUS(kernel::kBlocked, r.recv(port.recv, HB_FOREVER));
+  uint64_t fast_before = fast();
+  ASSERT_STATUS(HB_OK, a.send(to_r, "with a handle", {gift}));
+  EXPECT_RESUMED(r, HB_ERR_NO_MEMORY);
+  EXPECT_EQ(fast_before, fast());
+  ASSERT_STATUS(HB_OK, r.close(sem));
+  ASSERT_STATUS(HB_OK, r.recv(port.recv)) << "the message waited in the queue";
+  EXPECT_EQ("with a handle", r.got().data);
+  EXPECT_EQ(1u, r.got().handle_count);
+}
+
 TEST_F(FastPathTest, DoesNotOvertakeQueuedMessages) {
   TaskHandle a = spawn("a"), b = spawn("b"), r = spawn("r");
   PortPair port = r.port(HB_PORT_BOUNDED, 4);
