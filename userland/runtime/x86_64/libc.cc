@@ -2,7 +2,7 @@
 // string functions (arch/x86_64/string.cc, shared with the kernel): the two hosted calls
 // userland/runtime/calls.cc makes in hb_task_exit (fflush: there is no stdio buffering here;
 // _exit: not reached, the kernel never returns from HB_SYS_TASK_EXIT), and the C++ hooks that
-// static constructors reference (init_array.cc runs the constructors).
+// static constructors reference (init_array.cc runs constructors and destructors).
 #include <cstddef>
 
 extern "C" {
@@ -13,10 +13,7 @@ int fflush(_IO_FILE*) { return 0; }
   for (;;) __asm__ volatile("ud2");
 }
 
-// A global object with a destructor registers it here from its constructor. A task's memory
-// all goes when it exits, so the destructors are not run (as for a program that calls _exit).
-int __cxa_atexit(void (*)(void*), void*, void*) { return 0; }
-void* __dso_handle = nullptr;
+// __cxa_atexit and __dso_handle (global objects' destructors): init_array.cc.
 [[noreturn]] void __cxa_pure_virtual() {
   for (;;) __asm__ volatile("ud2");
 }

@@ -3,8 +3,8 @@
 // The kernel (arch/x86_64/loader.cc) enters here in ring 3 with RSP at the top of a fresh
 // stack and every other register zero. C++ static constructors run first (init_array.cc).
 // The start message is already queued in HB_INBOX; main() receives it when it wants
-// (hb_recv or hb_start_args). Returning from main ends the task with main's value as its
-// exit code.
+// (hb_recv or hb_start_args). Returning from main runs the static destructors
+// (init_array.cc) and ends the task with main's value as its exit code.
 .intel_syntax noprefix
 .section .text._start, "ax"
 .global _start
@@ -13,6 +13,8 @@ _start:
   and rsp, -16            // the ABI: 16-byte aligned at a call
   call harbor_run_init_array  // C++ static constructors (init_array.cc)
   call main
-  mov edi, eax
+  mov ebx, eax            // main's value (RBX survives calls)
+  call harbor_run_fini_array  // C++ static destructors, .fini_array (init_array.cc)
+  mov edi, ebx
   call hb_task_exit       // never returns
   ud2
