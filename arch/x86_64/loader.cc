@@ -158,7 +158,11 @@ void task_stop(TaskContext* ctx) {
       x86::print_dec(static_cast<int64_t>(core.switches));
       x86::print(" task switches (");
       x86::print_dec(static_cast<int64_t>(core.direct_switches));
-      x86::print(" direct)\n");
+      x86::print(" direct), region frames: ");
+      x86::print_dec(static_cast<int64_t>(core.frame_hits));
+      x86::print(" from the core's magazine, ");
+      x86::print_dec(static_cast<int64_t>(core.frame_misses));
+      x86::print(" from the free list\n");
     }
     x86::exit_qemu(code == 0 ? x86::Verdict::Pass : x86::Verdict::Fail);
   }

@@ -30,6 +30,35 @@ struct RegionMemory {
 namespace {
 constexpr uint64_t kRegionBase = 256ull << 30;
 
+// DOC: x86-frame-magazine
+// A region's frames come from a small per-core magazine in front of the page free list
+// (memory.cc): a region freed on this core leaves up to 32 frames here, and the next region
+// made on this core takes them back without going to the shared list (a miss does). Every
+// caller holds the kernel lock, so nothing here is a lock of its own; what the magazine buys
+// on SMP is locality: a core reuses the frames it last touched. The counts are printed per
+// core at the end of a run. Frames held here are not free for page tables or stacks: at
+// most 32 per core (512 KiB on -smp 4).
+uint64_t frame_alloc() {
+  x86::Core& me = x86::this_core();
+  if (me.frame_count == 0) {
+    ++me.frame_misses;
+    return x86::page_alloc();  // zeroed
+  }
+  ++me.frame_hits;
+  uint64_t frame = me.frame_magazine[--me.frame_count];
+  __builtin_memset(reinterpret_cast<void*>(frame), 0, 4096);  // a new region reads zeros
+  return frame;
+}
+
+void frame_free(uint64_t frame) {
+  x86::Core& me = x86::this_core();
+  constexpr uint32_t kSlots = sizeof(me.frame_magazine) / sizeof(me.frame_magazine[0]);
+  if (me.frame_count < kSlots)
+    me.frame_magazine[me.frame_count++] = frame;
+  else
+    x86::page_free(frame);
+}
+
 // Clears the entries; the task's core may still hold them in its TLB (it may be running the
 // task right now, or have it loaded while it idles): a shootdown makes it forget them before
 // this returns (smp.cc), so the frames can be reused and a revoked region is really gone.
@@ -49,9 +78,9 @@ int32_t region_memory_create(uint64_t size, RegionMemory** out) {
     return HB_ERR_NO_MEMORY;
   }
   for (uint64_t i = 0; i < pages; ++i) {
-    frames[i] = x86::page_alloc();  // zeroed
+    frames[i] = frame_alloc();  // zeroed
     if (!frames[i]) {
-      while (i--) x86::page_free(frames[i]);
+      while (i--) frame_free(frames[i]);
       heap_free(memory, sizeof(RegionMemory));
       heap_free(frames, pages * sizeof(uint64_t));
       return HB_ERR_NO_MEMORY;
@@ -66,7 +95,7 @@ int32_t region_memory_create(uint64_t size, RegionMemory** out) {
 
 void region_memory_destroy(RegionMemory* memory) {
   if (memory->maps) panic("region_memory_destroy: still mapped");
-  for (uint64_t i = 0; i < memory->pages; ++i) x86::page_free(memory->frames[i]);
+  for (uint64_t i = 0; i < memory->pages; ++i) frame_free(memory->frames[i]);
   heap_free(memory->frames, memory->pages * sizeof(uint64_t));
   memory->~RegionMemory();
   heap_free(memory, sizeof(RegionMemory));

@@ -13,7 +13,8 @@
 # Environment: HARBOR_QEMU (the QEMU binary), HARBOR_QEMU_SMP (default 1), HARBOR_QEMU_ARGS
 # (more QEMU arguments, e.g. -icount shift=0,align=off,sleep=off),
 # HARBOR_QEMU_TIMEOUT (seconds), HARBOR_QEMU_ACCEL (default tcg; kvm is opt-in: the nested
-# KVM on these machines is slower than TCG and mis-handles `syscall`).
+# KVM on these machines is slower than TCG and mis-handles `syscall`), HARBOR_QEMU_EXPECT (an
+# extended regular expression a console line must also match for a PASS).
 set -u
 kernel=$1
 log=$2
@@ -44,8 +45,13 @@ case $rc in
   124 | 137) verdict="FAIL (timed out after ${timeout_s}s)" ;;
   *) verdict="FAIL (QEMU exit code $rc)" ;;
 esac
+if [[ $verdict == PASS && -n ${HARBOR_QEMU_EXPECT:-} ]] &&
+   ! tr -d '\r' <"$log" | grep -aEq "$HARBOR_QEMU_EXPECT"; then
+  verdict="FAIL (no console line matches HARBOR_QEMU_EXPECT='$HARBOR_QEMU_EXPECT')"
+fi
 echo "qemu ${*:-all scenarios} (smp $smp): $verdict"
 grep -a '^ipc_bench:' "$log" | tr -d '\r'
+grep -a '^harbor: core [0-9]*:' "$log" | tr -d '\r'
 if [[ $verdict != PASS ]]; then
   echo "---- serial console ($log) ----"
   tr -d '\r' <"$log"
