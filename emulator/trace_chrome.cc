@@ -6,7 +6,7 @@
 //   one thread (track) per task, tid = id    metadata "M" thread_name "producer[1]"
 //   SyscallEnter .. SyscallExit              complete event "X" named after the syscall
 //   Block, Wake, Copy, TaskStart/Exit,       instant events "i" (scope "t": the task's track)
-//     CacheHit/Miss, Send, Receive
+//     CacheHit/Miss/Refill/Flush, Send, Receive
 //   Send --message id--> Receive             flow events "s" (at the Send) and "f" (at the
 //                                            Receive, "bp":"e"): Perfetto draws an arrow
 //   QueueDepth                               counter "C" named "depth: port jobs"
@@ -166,9 +166,15 @@ json trace_to_chrome_json(std::span<const kernel::TraceRecord> records,
         break;
       case TraceKind::CacheHit:
       case TraceKind::CacheMiss:
-        events.push_back(instant(r.kind == TraceKind::CacheHit ? "cache hit" : "cache miss",
-                                 "cache", ts, r.task, {{"size_class", r.value}, {"core", core}}));
+      case TraceKind::CacheRefill:
+      case TraceKind::CacheFlush: {
+        const char* name = r.kind == TraceKind::CacheHit    ? "cache hit"
+                           : r.kind == TraceKind::CacheMiss ? "cache miss"
+                           : r.kind == TraceKind::CacheRefill ? "cache refill"
+                                                              : "cache flush";
+        events.push_back(instant(name, "cache", ts, r.task, {{"size_class", r.value}, {"core", core}}));
         break;
+      }
     }
   }
 

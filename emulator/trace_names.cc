@@ -41,6 +41,8 @@ const char* kind_label(kernel::TraceKind kind) {
     case TraceKind::QueueDepth: return "depth";
     case TraceKind::CacheHit: return "cache-hit";
     case TraceKind::CacheMiss: return "cache-miss";
+    case TraceKind::CacheRefill: return "cache-refill";
+    case TraceKind::CacheFlush: return "cache-flush";
   }
   return "record?";
 }

@@ -51,6 +51,10 @@ std::string describe(const kernel::TraceRecord& r, const TraceNames& names) {
       return "cache hit (size class " + std::to_string(r.value) + ")";
     case TraceKind::CacheMiss:
       return "cache miss (size class " + std::to_string(r.value) + ")";
+    case TraceKind::CacheRefill:
+      return "cache refill from the pool (size class " + std::to_string(r.value) + ")";
+    case TraceKind::CacheFlush:
+      return "cache flush to the pool (size class " + std::to_string(r.value) + ")";
   }
   return std::string(kind_label(r.kind));
 }

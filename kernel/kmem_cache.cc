@@ -44,6 +44,7 @@ void* KmemCache::alloc(size_t bytes) {
   m_pool_lock.unlock();
   if (magazine.count > 0) {
     ++stats.refills;
+    if (m_trace) m_trace->emit(TraceKind::CacheRefill, 0, 0, 0, static_cast<int64_t>(c));
     return magazine.items[--magazine.count];
   }
   return arch::heap_alloc(kClassSizes[c]);  // the pool was empty too
@@ -63,6 +64,7 @@ void KmemCache::free(void* buffer, size_t bytes) {
   if (magazine.count == kMagazine) {
     // Full: give a batch back to the pool (or to the heap when the pool is full too).
     ++stats.flushes;
+    if (m_trace) m_trace->emit(TraceKind::CacheFlush, 0, 0, 0, static_cast<int64_t>(c));
     m_pool_lock.lock();
     Stack& pool = m_pool[c];
     for (uint32_t i = 0; i < kBatch; ++i) {

@@ -19,6 +19,8 @@ const char* trace_kind_name(TraceKind kind) {
     case TraceKind::QueueDepth: return "queue-depth";
     case TraceKind::CacheHit: return "cache-hit";
     case TraceKind::CacheMiss: return "cache-miss";
+    case TraceKind::CacheRefill: return "cache-refill";
+    case TraceKind::CacheFlush: return "cache-flush";
   }
   return "?";
 }

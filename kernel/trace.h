@@ -23,6 +23,8 @@ enum class TraceKind : uint16_t {
   QueueDepth,     // port `object` now holds `value` messages
   CacheHit,       // per-core cache served an allocation (value = size class)
   CacheMiss,      // ... and had to go to the shared pool
+  CacheRefill,    // ... which gave this core's magazine a batch (value = size class)
+  CacheFlush,     // a full magazine gave a batch back to the pool (value = size class)
 };
 
 const char* trace_kind_name(TraceKind kind);

@@ -46,6 +46,31 @@ TEST_F(CacheTest, HitsAndMissesAppearInTheTrace) {
   EXPECT_GE(hits, 10u);
 }
 
+// 40 queued messages hold 40 buffers; taking them frees 40 on this core, more than one
+// magazine holds (KmemCache::kMagazine), so full magazines go back to the pool in batches,
+// and the next allocations after the magazine runs dry come back from it in a batch.
+TEST_F(CacheTest, RefillsAndFlushesAppearInTheStatisticsAndTheTrace) {
+  kernel().trace().set_enabled(true);
+  TaskHandle a = spawn("a");
+  PortPair p = a.port(HB_PORT_UNBOUNDED, 0);
+  auto send_and_take = [&](int count) {
+    for (int i = 0; i < count; ++i) ASSERT_STATUS(HB_OK, a.send(p.send, "queued"));
+    for (int i = 0; i < count; ++i) ASSERT_STATUS(HB_OK, a.recv(p.recv));
+  };
+  send_and_take(40);
+  send_and_take(40);
+  const kernel::CoreCacheStats& s = kernel().caches().stats(0);
+  EXPECT_GE(s.flushes, 2u) << "40 frees overflow a magazine of " << kernel::KmemCache::kMagazine;
+  EXPECT_GE(s.refills, 1u) << "the second round is served from what the first gave back";
+  uint64_t refills = 0, flushes = 0;
+  kernel().trace().drain([&](const kernel::TraceRecord& r) {
+    refills += r.kind == kernel::TraceKind::CacheRefill;
+    flushes += r.kind == kernel::TraceKind::CacheFlush;
+  });
+  EXPECT_EQ(s.refills, refills) << "every refill is traced";
+  EXPECT_EQ(s.flushes, flushes) << "every flush is traced";
+}
+
 TEST_F(CacheTest, TrimmedCachesGiveEveryBufferBackAfterAllTasksExit) {
   ping_pong(30);
   exit_all();
