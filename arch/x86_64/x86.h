@@ -99,7 +99,7 @@ struct Core {
   uint64_t direct_switches;  // ... of them, straight to the task a syscall woke
   uint8_t* tss;              // this core's TSS (gdt.cc): set_kernel_entry_stack writes rsp0
   // Frames of grant regions freed on this core, for the next region made here (region.cc,
-  // DOC: x86-frame-magazine), and how often one was there (hit) or not (miss).
+  // frame_alloc), and how often one was there (hit) or not (miss).
   uint64_t frame_magazine[32];
   uint32_t frame_count;
   uint64_t frame_hits;

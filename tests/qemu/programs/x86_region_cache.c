@@ -1,5 +1,5 @@
 /* x86_region_cache: grant regions made and closed again and again on one core take their
- * frames from that core's magazine (arch/x86_64/region.cc, DOC: x86-frame-magazine), and
+ * frames from that core's magazine (arch/x86_64/region.cc, frame_alloc), and
  * a new region still reads zeros, though its frames held the last one's bytes a moment ago.
  * ctest also checks the end-of-run line of core 0 for magazine hits
  * (HARBOR_QEMU_EXPECT, tests/qemu/CMakeLists.txt). */
