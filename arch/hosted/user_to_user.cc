@@ -1,14 +1,13 @@
 // arch/hosted/user_to_user.cc - the IPC fast path's one copy between two task processes.
 //
 // Linux has no call that copies from one process straight into another, so the bytes pass
-// through a buffer on this (serving) thread's stack: one process_vm_readv from the sender,
-// one process_vm_writev into the receiver. That is the same number of host calls as the
-// kernel-buffered path, without the kernel's Message allocation. The source is read whole
-// before anything is written, so a bad source pointer writes nothing (task_hooks.h).
+// through a buffer on this (serving) thread's stack, read and written with the arch's own
+// user copies (arch_seam.cc): a range the task's runtime staged in its channel page is a
+// plain memcpy, anything else one process_vm_readv / process_vm_writev. For a small message
+// both sides are staged, so the fast path makes no host call at all. The source is read
+// whole before anything is written, so a bad source pointer writes nothing (task_hooks.h).
 #include <arch/task_hooks.h>
 #include <harbor/sys.h>
-
-#include <sys/uio.h>
 
 #include "machine_core.h"
 
@@ -19,15 +18,11 @@ namespace {
 constexpr uint64_t kBounce = HB_MSG_MAX;  // the largest message: one read, one write
 
 bool read_from(TaskContext* ctx, void* local, uint64_t remote, uint64_t len) {
-  iovec l{local, len};
-  iovec r{reinterpret_cast<void*>(remote), len};
-  return process_vm_readv(ctx->pid, &l, 1, &r, 1, 0) == static_cast<ssize_t>(len);
+  return copy_from_user(ctx, local, remote, len) == HB_OK;
 }
 
 bool write_to(TaskContext* ctx, uint64_t remote, void* local, uint64_t len) {
-  iovec l{local, len};
-  iovec r{reinterpret_cast<void*>(remote), len};
-  return process_vm_writev(ctx->pid, &l, 1, &r, 1, 0) == static_cast<ssize_t>(len);
+  return copy_to_user(ctx, remote, local, len) == HB_OK;
 }
 
 }  // namespace
