@@ -214,10 +214,12 @@ void register_benchmarks() {
     add(key("diag", "harbor-rtt-no-timeout", 64, p), p, [](uint64_t n) {
       return harbor_round_trips(64, n, HarborOptions{0, 0, false});
     });
-    // The machine's optional spinning (MachineOptions::spin_ns), on the one case it allows
-    // on two CPUs: a single task.
-    add(key("diag", "harbor-null-syscall-spin20us", 0, p), p, [](uint64_t n) {
-      return harbor_null_syscalls(n, HarborOptions{10 * kSecondNs, 20000, false});
+    // What the wake-up policy's spinning buys: the same round trip with every wait a futex
+    // sleep (MachineOptions::spin = false; docs/design.md 3b).
+    add(key("diag", "harbor-rtt-no-spin", 64, p), p, [](uint64_t n) {
+      HarborOptions options;
+      options.spin = false;
+      return harbor_round_trips(64, n, options);
     });
   }
   for (uint32_t size : {64u, 65536u})
@@ -275,13 +277,14 @@ void print_ratios(const Results& results, std::ostream& out) {
   for (Placement p : kPlacements) {
     const char* where = placement_name(p);
     double null_call = results.seconds(key("diag", "harbor-null-syscall", 0, p));
-    double null_spin = results.seconds(key("diag", "harbor-null-syscall-spin20us", 0, p));
+    double rtt_no_spin = results.seconds(key("diag", "harbor-rtt-no-spin", 64, p));
     double rtt = results.seconds(key("rtt", "harbor", 64, p));
     double rtt_forever = results.seconds(key("diag", "harbor-rtt-no-timeout", 64, p));
     emit(null_call > 0, "  %-9s null syscall (1 trap = 2 handoffs): %s\n", where,
          human_time(null_call).c_str());
-    emit(null_spin > 0, "  %-9s null syscall with MachineOptions::spin_ns = 20 us: %s\n", where,
-         human_time(null_spin).c_str());
+    emit(rtt_no_spin > 0 && rtt > 0,
+         "  %-9s 64 B call/reply: %s with the default wake-up policy, %s when nobody spins\n",
+         where, human_time(rtt).c_str(), human_time(rtt_no_spin).c_str());
     emit(rtt_forever > 0, "  %-9s 64 B call/reply: %s with a 10 s timeout, %s with HB_FOREVER\n",
          where, human_time(rtt).c_str(), human_time(rtt_forever).c_str());
     emit(null_call > 0 && rtt > 0, "  %-9s a 64 B call/reply costs %.2f null syscalls\n", where,

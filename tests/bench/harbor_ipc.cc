@@ -28,6 +28,7 @@ struct Role {
 hosted::MachineOptions machine_options(const HarborOptions& options) {
   hosted::MachineOptions machine;
   machine.spin_ns = options.spin_ns;
+  machine.spin = options.spin;
   machine.kernel.per_core_caches = options.per_core_caches;
   return machine;
 }

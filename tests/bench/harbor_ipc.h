@@ -15,12 +15,14 @@ struct HarborOptions {
   // How long every Harbor call in a task may block (0 = HB_FOREVER). A finite timeout puts
   // the blocked task on the kernel's deadline heap; harbor_bench measures both.
   uint64_t call_timeout_ns{10 * kSecondNs};
-  // hosted::MachineOptions::spin_ns: busy-wait on the syscall channel before sleeping (the
-  // machine uses it only while 2 x live tasks <= host cores). 0: the default, never.
+  // hosted::MachineOptions::spin_ns: how long a task blocked in a call busy-waits for its
+  // answer before sleeping, when the placement lets it (0: the machine's default budget).
   uint32_t spin_ns{0};
   // kernel::KernelConfig::per_core_caches: message buffers through the kernel's per-core
   // magazines (harbor-emu runs with them on). Off: every buffer from the host heap (malloc).
   bool per_core_caches{false};
+  // hosted::MachineOptions::spin: false = nobody ever spins (every wait is a futex sleep).
+  bool spin{true};
 };
 
 // n hb_call round trips of `size` bytes each way (request and answer), client to a server
