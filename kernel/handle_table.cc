@@ -47,22 +47,6 @@ Result<hb_handle_t> HandleTable::install(Capability& cap) {
   return static_cast<hb_handle_t>(s.generation << kSlotBits | slot);
 }
 
-Result<Capability*> HandleTable::lookup(hb_handle_t handle) {
-  if (handle <= 0) return Error::BadHandle;
-  uint32_t slot = slot_of(handle);
-  if (slot == 0 || slot >= m_capacity) return Error::BadHandle;
-  Slot& s = m_slots[slot];
-  if (s.cap.empty() || s.generation != generation_of(handle)) return Error::BadHandle;
-  return &s.cap;
-}
-
-Result<Capability*> HandleTable::lookup(hb_handle_t handle, ObjectType type, uint32_t rights) {
-  Capability* cap = TRY(lookup(handle));
-  if (cap->object->type() != type) return Error::WrongType;
-  if (!cap->has(rights)) return Error::Access;
-  return cap;
-}
-
 Capability HandleTable::remove(hb_handle_t handle) {
   uint32_t slot = slot_of(handle);
   Slot& s = m_slots[slot];

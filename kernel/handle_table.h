@@ -33,10 +33,23 @@ class HandleTable {
   // The handle install() would return for the (n+1)-th of the next installs (n < free_slots()),
   // so a syscall can write handle numbers to user memory before it changes anything.
   hb_handle_t peek(uint32_t n) const;
-  // The capability `handle` names, or BadHandle.
-  Result<Capability*> lookup(hb_handle_t handle);
+  // The capability `handle` names, or BadHandle. (Inline: every syscall on a handle starts
+  // here.)
+  Result<Capability*> lookup(hb_handle_t handle) {
+    if (handle <= 0) return Error::BadHandle;
+    uint32_t slot = slot_of(handle);
+    if (slot == 0 || slot >= m_capacity) return Error::BadHandle;
+    Slot& s = m_slots[slot];
+    if (s.cap.empty() || s.generation != generation_of(handle)) return Error::BadHandle;
+    return &s.cap;
+  }
   // Checks kind and rights in the order the ABI promises: BadHandle, WrongType, Access.
-  Result<Capability*> lookup(hb_handle_t handle, ObjectType type, uint32_t rights);
+  Result<Capability*> lookup(hb_handle_t handle, ObjectType type, uint32_t rights) {
+    Capability* cap = TRY(lookup(handle));
+    if (cap->object->type() != type) return Error::WrongType;
+    if (!cap->has(rights)) return Error::Access;
+    return cap;
+  }
   // Takes the capability out of a valid handle (the caller owns it now).
   Capability remove(hb_handle_t handle);
   // Drops every capability (task exit). Leaves the table empty.
