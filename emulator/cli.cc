@@ -46,7 +46,8 @@ Examples:
 
 // Options that take a value: their value is never the `exec` command word.
 bool takes_value(const char* arg) {
-  for (const char* name : {"--cores", "--seed", "--trace", "--trace-out", "--timeout"})
+  for (const char* name :
+       {"--cores", "--seed", "--trace", "--trace-out", "--timeout", "--host-cpus"})
     if (std::strcmp(arg, name) == 0) return true;
   return false;
 }
@@ -116,6 +117,14 @@ std::optional<EmulatorOptions> parse_command_line(int argc, char** argv, int& ex
                  "give up after DURATION (e.g. 500ms, 10s); for run it overrides the "
                  "scenario's `timeout` (default 10s); exec: no limit unless given")
       ->type_name("DURATION");
+  app.add_option("--host-cpus", options.host_cpus,
+                 "host CPUs the emulated cores run on, core i on the i-th (e.g. 0,1; -1: "
+                 "unpinned); default: the CPUs harbor-emu may use, in order")
+      ->type_name("CPU,...")
+      ->delimiter(',');
+  app.add_flag("--no-spin", options.no_spin,
+               "no task ever busy-waits for an answer (by default a task whose call blocked "
+               "spins briefly when it has a host CPU of its own; docs/design.md 3b)");
   app.set_version_flag("--version", std::string("harbor-emu ") + HARBOR_VERSION);
 
   CLI::App* run = app.add_subcommand("run", "run a scenario file (see below)");

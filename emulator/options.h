@@ -23,6 +23,8 @@ struct EmulatorOptions {
   std::string trace_out;           // empty: the format's default (see default_trace_out)
   bool stats{false};
   std::optional<uint64_t> timeout_ns;
+  std::vector<int> host_cpus;      // empty: the machine's default placement
+  bool no_spin{false};             // every wait is a futex sleep (MachineOptions::spin)
 };
 
 // Parses argv. Returns nullopt and sets `exit_code` when the program should stop now

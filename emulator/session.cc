@@ -15,6 +15,8 @@ hosted::MachineOptions Session::machine_options(const EmulatorOptions& options,
   m.deterministic = deterministic || options.deterministic;
   m.seed = options.seed.value_or(0);
   m.trace = true;  // always: failure explanations show the trace tail (STYLE 19)
+  m.host_cpus = options.host_cpus;
+  m.spin = !options.no_spin;
   m.kernel.per_core_caches = true;  // message buffers through per-core magazines (--stats)
   return m;
 }

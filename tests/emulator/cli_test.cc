@@ -105,6 +105,11 @@ TEST(ShowcaseTest, RunsOnOneCore) {
   EXPECT_TRUE(contains(p.out, "1 core,")) << p.out;
 }
 
+TEST(ShowcaseTest, RunsPinnedToOneHostCpuWithoutSpinning) {
+  Process p = emu({"--host-cpus", "0", "--no-spin"}, 20);
+  EXPECT_EQ(p.exit_code, 0) << explain(p);
+}
+
 TEST(ShowcaseTest, EachActIsAScenarioFileThatPassesInRealTime) {
   for (const auto& entry : fs::directory_iterator(kShowcaseScenarios)) {
     Process p = emu({"run", entry.path().string()}, 30);
@@ -119,6 +124,7 @@ TEST(CommandLineTest, HelpDocumentsCommandsOptionsAndExamples) {
   ASSERT_EQ(p.exit_code, 0) << explain(p);
   for (const char* part : {"run SCENARIO", "exec PROGRAM", "--cores", "--deterministic",
                            "--seed", "--trace", "--trace-out", "--stats", "--timeout",
+                           "--host-cpus", "--no-spin",
                            "Examples:", "Exit status", "perfetto", "regions and semaphores"})
     EXPECT_TRUE(contains(p.out, part)) << part << "\n" << p.out;
 }
@@ -127,6 +133,7 @@ TEST(CommandLineTest, UsageErrorsExitTwo) {
   EXPECT_EQ(emu({"--no-such-option"}).exit_code, 2);
   EXPECT_EQ(emu({"--trace", "svg"}).exit_code, 2);
   EXPECT_EQ(emu({"--cores", "0"}).exit_code, 2);
+  EXPECT_EQ(emu({"--host-cpus", "first"}).exit_code, 2);
   EXPECT_EQ(emu({"run"}).exit_code, 2);
   EXPECT_EQ(emu({"--timeout", "soon", "exec", "hello"}).exit_code, 2);
   Process p = emu({"--trace-out", "x.json"});
