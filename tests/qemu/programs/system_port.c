@@ -17,25 +17,31 @@ static int maker(const t_start *s) {
   return t_done();
 }
 
-/* Says "ready", waits on the shared port, and sends the parent what it got. */
+/* Says "ready", waits on the shared port, and sends the parent the first byte it got.
+ * "small" waits with a 1-byte buffer, expects BUFFER_TOO_SMALL and reports 'T'. */
 static int receiver(const t_start *s) {
   CHECK_EQ(s->handle_count, 1);
   hb_msg_out ready = {"ready", 5, 0, 0};
   CHECK_EQ(hb_send_task(s->sender, &ready, 0, T_MS(5000)), HB_OK);
   char got[4];
   uint32_t len = 0;
-  CHECK_EQ(t_recv(s->handles[0], got, sizeof(got), &len, T_MS(10000)), HB_OK);
-  CHECK_EQ(len, 1);
+  if (t_role_is(s, "small")) {
+    CHECK_EQ(t_recv(s->handles[0], got, 1, &len, T_MS(10000)), HB_ERR_BUFFER_TOO_SMALL);
+    got[0] = 'T';
+  } else {
+    CHECK_EQ(t_recv(s->handles[0], got, sizeof(got), &len, T_MS(10000)), HB_OK);
+    CHECK(len >= 1);
+  }
   hb_msg_out report = {got, 1, 0, 0};
   CHECK_EQ(hb_send_task(s->sender, &report, 0, T_MS(5000)), HB_OK);
   return t_done();
 }
 
-static hb_task_id_t start_receiver(hb_handle_t shared) {
+static hb_task_id_t start_receiver(hb_handle_t shared, const char *role) {
   hb_handle_t dup;
   hb_task_id_t id = 0;
   CHECK_EQ(hb_handle_dup(shared, HB_RIGHTS_SAME, &dup), HB_OK);
-  CHECK_EQ(t_spawn("system_port", "receiver", &dup, 1, &id), HB_OK);
+  CHECK_EQ(t_spawn("system_port", role, &dup, 1, &id), HB_OK);
   char buf[8];
   hb_msg_in in = {0};
   in.data = buf;
@@ -63,7 +69,7 @@ int main(void) {
   t_start s;
   t_get_start(&s);
   if (t_role_is(&s, "maker")) return maker(&s);
-  if (t_role_is(&s, "receiver")) return receiver(&s);
+  if (t_role_is(&s, "receiver") || t_role_is(&s, "small")) return receiver(&s);
 
   /* The maker exits before we use its port. */
   hb_task_id_t child = 0;
@@ -87,8 +93,8 @@ int main(void) {
   CHECK(len == 5 && t_equal(buf, "alive", 5));
 
   /* Two receivers wait, the first one longest: messages go to them in that order. */
-  hb_task_id_t first = start_receiver(r);
-  hb_task_id_t second = start_receiver(r);
+  hb_task_id_t first = start_receiver(r, "receiver");
+  hb_task_id_t second = start_receiver(r, "receiver");
   CHECK_EQ(t_send_text(snd, "1", HB_NOWAIT), HB_OK);
   CHECK_EQ(t_send_text(snd, "2", HB_NOWAIT), HB_OK);
   CHECK_EQ(report_of(first), '1');
@@ -97,6 +103,18 @@ int main(void) {
   CHECK_EQ(code, 0);
   CHECK_EQ(hb_task_wait(second, &code, T_MS(5000)), HB_OK);
   CHECK_EQ(code, 0);
+  /* The longest waiter's buffer is too small: it wakes with the error, and the message
+   * goes on to the next receiver (docs/design.md, Ports). */
+  hb_task_id_t small = start_receiver(r, "small");
+  hb_task_id_t big = start_receiver(r, "receiver");
+  CHECK_EQ(t_send_text(snd, "xy", HB_NOWAIT), HB_OK);
+  CHECK_EQ(report_of(small), 'T');
+  CHECK_EQ(report_of(big), 'x');
+  CHECK_EQ(hb_task_wait(small, &code, T_MS(5000)), HB_OK);
+  CHECK_EQ(code, 0);
+  CHECK_EQ(hb_task_wait(big, &code, T_MS(5000)), HB_OK);
+  CHECK_EQ(code, 0);
+  CHECK_EQ(t_recv(r, buf, sizeof(buf), &len, HB_NOWAIT), HB_ERR_WOULD_BLOCK);  /* once */
   /* Our receive right closed: a system port lives on while any handle to it does. */
   CHECK_EQ(hb_handle_close(r), HB_OK);
   CHECK_EQ(t_send_text(snd, "3", HB_NOWAIT), HB_OK);
