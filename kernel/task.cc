@@ -37,8 +37,13 @@ Result<Task*> Task::try_create(Kernel& kernel, hb_task_id_t id, hb_task_id_t par
 }
 
 void Task::set_name(const char* name) {
+  // Hosted, an image is a path: its last part names the task in traces and statistics
+  // (the first 31 characters of "/work/.../images/fault" would name nothing).
+  const char* base = name;
+  for (const char* p = name; p && *p; ++p)
+    if (*p == '/' && p[1] != '\0') base = p + 1;
   uint32_t i = 0;
-  for (; name && name[i] && i + 1 < sizeof(m_name); ++i) m_name[i] = name[i];
+  for (; base && base[i] && i + 1 < sizeof(m_name); ++i) m_name[i] = base[i];
   m_name[i] = '\0';
 }
 

@@ -86,7 +86,7 @@ class Task {
   bool alive() const { return m_state != TaskState::Zombie; }
   int32_t exit_code() const { return m_exit_code; }
   const char* name() const { return m_name; }
-  void set_name(const char* name);
+  void set_name(const char* name);  // a path's last part; at most 31 characters
 
   HandleTable& handles() { return m_handles; }
   Quota& quota() { return m_quota; }

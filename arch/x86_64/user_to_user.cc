@@ -59,7 +59,7 @@ bool one_page(uint64_t user, uint64_t len) { return (user & (kPage - 1)) + len <
 }  // namespace
 
 // The IPC fast path's common case, inline and first: both ranges inside one page each, both
-// pages in the translation cache (paging.cc, DOC: x86-translation-cache).
+// pages in the translation cache (paging.cc, its anchor x86-translation-cache).
 CopyFault copy_user_to_user(TaskContext* src_ctx, uint64_t src, TaskContext* dst_ctx, uint64_t dst,
                             uint64_t len) {
   if (src_ctx && dst_ctx) {

@@ -33,6 +33,16 @@ TEST_F(SpawnTest, StartMessageWaitsInTheChildsInboxWithItsHandles) {
   EXPECT_EQ("hello parent", parent.got().data);
 }
 
+TEST_F(SpawnTest, AChildIsNamedAfterTheLastPartOfItsImagePath) {
+  const char* image = "/usr/local/lib/harbor/images/echo-server";  // hosted images are paths
+  arch::test::add_image(image);
+  hb_task_id_t id = 0;
+  ASSERT_STATUS(HB_OK, parent.spawn(image, "", {}, &id));
+  ASSERT_NE(nullptr, adopt(id).task());
+  EXPECT_STREQ("echo-server", adopt(id).task()->name());
+  EXPECT_STREQ("parent", parent.task()->name()) << "a name without a slash stays as it is";
+}
+
 TEST_F(SpawnTest, RootTaskStartMessageComesFromTheKernel) {
   TaskHandle root = spawn("root", /*keep_start=*/true);
   ASSERT_STATUS(HB_OK, root.recv(HB_INBOX));
