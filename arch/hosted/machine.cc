@@ -159,19 +159,7 @@ void MachineCore::detach_self(int32_t code) {
     futex_wake_all(&ctx->channel->state);
     schedule_locked();
   }
-  if (ctx->server.joinable()) ctx->server.join();
-  wait_for_answers(ctx);
-  {
-    Locked locked(*this);
-    m_live.erase(ctx->id);
-    update_spin_locked();
-    auto exit = m_exits.find(ctx->id);
-    if (exit != m_exits.end()) exit->second.done = true;
-    m_changed.notify_all();
-  }
-  munmap(ctx->channel, kChannelSize);
-  close(ctx->memfd);
-  delete ctx;
+  release_context(ctx);
 }
 
 // Deterministic mode. The attach_self task is its caller's thread: it "executes" between its
@@ -232,6 +220,17 @@ void MachineCore::unpark_self_locked(Locked& locked) {
   // The scheduler notifies no one when it picks a task: look every millisecond.
   while (self_parked_locked()) m_changed.wait_for(locked.lock(), std::chrono::milliseconds(1));
   m_self_parked = false;
+}
+
+void MachineCore::wait_for_change_locked(Locked& locked, bool parked, bool forever,
+                                         std::chrono::steady_clock::time_point deadline) {
+  if (parked) {
+    m_changed.wait_for(locked.lock(), std::chrono::milliseconds(1));  // (P3)
+  } else if (forever) {
+    m_changed.wait(locked.lock());
+  } else {
+    m_changed.wait_until(locked.lock(), deadline);
+  }
 }
 
 }  // namespace hosted::detail
@@ -358,13 +357,7 @@ Machine::Exit Machine::wait(hb_task_id_t task, uint64_t timeout_ns) {
       break;
     }
     if (!forever && std::chrono::steady_clock::now() >= deadline) break;
-    if (parked) {
-      m_impl->m_changed.wait_for(locked.lock(), std::chrono::milliseconds(1));  // (P3)
-    } else if (forever) {
-      m_impl->m_changed.wait(locked.lock());
-    } else {
-      m_impl->m_changed.wait_until(locked.lock(), deadline);
-    }
+    m_impl->wait_for_change_locked(locked, parked, forever, deadline);
   }
   if (parked) m_impl->unpark_self_locked(locked);
   return exit;
@@ -386,13 +379,7 @@ bool Machine::wait_all(uint64_t timeout_ns) {
   for (;;) {
     if ((done = idle())) break;
     if (!forever && std::chrono::steady_clock::now() >= deadline) break;
-    if (parked) {
-      m_impl->m_changed.wait_for(locked.lock(), std::chrono::milliseconds(1));  // (P3)
-    } else if (forever) {
-      m_impl->m_changed.wait(locked.lock());
-    } else {
-      m_impl->m_changed.wait_until(locked.lock(), deadline);
-    }
+    m_impl->wait_for_change_locked(locked, parked, forever, deadline);
   }
   if (parked) m_impl->unpark_self_locked(locked);
   return done;

@@ -22,6 +22,7 @@
 #include <sys/types.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -188,6 +189,10 @@ class MachineCore {
   void unpark_self_locked(Locked& locked);
   bool waited_for_ended_locked() const;
   void notify_all() { m_changed.notify_all(); }
+  // Machine::wait and wait_all: sleep until a task ends, the deadline passes (unless
+  // `forever`), or, while parked, for a millisecond (P3).
+  void wait_for_change_locked(Locked& locked, bool parked, bool forever,
+                              std::chrono::steady_clock::time_point deadline);
 
   // Guarded by the kernel lock.
   std::map<hb_task_id_t, arch::TaskContext*> m_live;  // contexts not cleaned up yet
@@ -205,6 +210,7 @@ class MachineCore {
 
  private:
   void clean_up(arch::TaskContext* ctx);  // monitor: after reaping, without the lock
+  void release_context(arch::TaskContext* ctx);  // the end of clean_up and detach_self
   uint32_t pick_core();
   void timer_loop();
 

@@ -68,6 +68,13 @@ void MachineCore::monitor_loop() {
 void MachineCore::clean_up(arch::TaskContext* ctx) {
   siginfo_t info{};
   waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(ctx->pidfd), &info, WEXITED);
+  release_context(ctx);
+}
+
+// The last step of every task's end (a reaped process here, the attach_self task in
+// machine.cc): its serving thread and queued answers finish, the machine forgets it, and
+// its channel, descriptors and context go. Without the lock.
+void MachineCore::release_context(arch::TaskContext* ctx) {
   if (ctx->server.joinable()) ctx->server.join();
   wait_for_answers(ctx);  // an answer queued before the death may still be written
   {
@@ -80,7 +87,7 @@ void MachineCore::clean_up(arch::TaskContext* ctx) {
   }
   munmap(ctx->channel, kChannelSize);
   close(ctx->memfd);
-  close(ctx->pidfd);
+  if (ctx->pidfd >= 0) close(ctx->pidfd);  // -1 for the attach_self task
   delete ctx;
 }
 
