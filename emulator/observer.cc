@@ -206,7 +206,7 @@ void Observer::read_stats(kernel::Kernel& k) {
   }
   m_objects.clear();
   // Last: our references no longer count among the kernel's live objects.
-  m_report.kernel = k.stats();
+  m_report.kernel = k.stats_total();
   m_report.trace_lost = k.trace().lost();
   if (k.caches().enabled())
     for (uint32_t core = 0; core < m_report.cores && core < arch::kMaxCores; ++core)

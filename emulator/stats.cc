@@ -77,6 +77,9 @@ void write_stats(std::ostream& out, const StatsReport& report,
               (ull)k.tasks_created, (ull)k.tasks_alive, (ull)k.syscalls, (ull)k.messages_sent,
               (ull)k.messages_received, (ull)k.bytes_copied, (ull)k.blocks, (ull)k.wakeups,
               (ull)k.objects_alive);
+  out << line("kernel lock: %llu entries, %llu syscalls on the core side only (their core's "
+              "lock and their port's), %llu of them ran again with the whole kernel locked",
+              (ull)k.kernel_entries, (ull)k.core_side, (ull)k.whole_kernel_retries);
 
   out << "per core (from the trace; the message-buffer caches' own counters):\n";
   out << line("  %-5s %9s %7s %9s %10s %7s %7s %9s %11s %13s", "core", "syscalls", "sends",

@@ -87,6 +87,11 @@ int64_t send_message(Kernel& kernel, Task& sender, Port& port, Message* message,
 Status deliver(Kernel& kernel, Task& receiver, const hb_msg_in& in, uint64_t user_in,
                Message& message, Task* sender, const Port* port);
 
+// Would a receive on `port` (from `from`, 0 = anyone) move handles: out of the message it
+// takes, or into the queue with a blocked sender's message it admits? Only the whole kernel
+// may (kernel_lock.h); a core-side receive gives up first (kNeedsWholeKernel).
+bool receive_needs_whole_kernel(const Port& port, hb_task_id_t from = 0);
+
 // Receives on `port` for `receiver`: delivers the oldest acceptable message, or blocks.
 int64_t receive_message(Kernel& kernel, Task& receiver, Port& port, uint64_t user_in,
                         const hb_msg_in& in, uint32_t flags, hb_time_t timeout);

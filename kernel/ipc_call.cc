@@ -141,6 +141,7 @@ int64_t call(Kernel& k, Task& t, hb_handle_t handle, uint64_t req, uint64_t rep,
   if (!copied.ok()) return to_status(copied.error());
   Port& port = *static_cast<Port*>(cap.value()->object);
   uint64_t badge = cap.value()->badge;
+  PortLocked locked(port);
   if (port.is_dead()) return HB_ERR_PEER_CLOSED;
 
   // The fast path, when a server waits and this task's reply object is free for reuse.
@@ -197,6 +198,10 @@ int64_t reply_recv(Kernel& k, Task& t, hb_handle_t handle, uint64_t msg, hb_hand
   Status copied = copy_in(t, in, next);
   if (!copied.ok()) return to_status(copied.error());
   Port& port = *static_cast<Port*>(cap.value()->object);
+  // The port stays locked from here: on the core side, whether the receive may run there is
+  // decided before the reply (which cannot be taken back) is sent.
+  PortLocked locked(port);
+  if (k.core_side() && receive_needs_whole_kernel(port)) return kNeedsWholeKernel;
   if (handle != HB_INVALID) {
     // A client that vanished or gave a bad buffer is its own problem: the server goes on
     // to its next request either way (the server loop must not stall on one client). Its

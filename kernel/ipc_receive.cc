@@ -20,10 +20,18 @@ void take_from_port(Kernel& kernel, Port& port, Message& message) {
   port.wake_receivers_if_closed();      // that may have been the last message
 }
 
+bool receive_needs_whole_kernel(const Port& port, hb_task_id_t from) {
+  const Message* message = port.first_message_from(from);
+  return message && (message->handle_count() > 0 || port.admits_handles());
+}
+
 int64_t receive_message(Kernel& kernel, Task& receiver, Port& port, uint64_t user_in,
                         const hb_msg_in& in, uint32_t flags, hb_time_t timeout) {
   hb_task_id_t from = (flags & HB_RECV_FROM) ? in.sender : 0;  // DOC: receive-from-named
   if (Message* message = port.first_message_from(from)) {
+    // Handles delivered out of the message, or moved into the queue with a blocked
+    // sender's message this receive admits: only the whole kernel may (kernel_lock.h).
+    if (kernel.core_side() && receive_needs_whole_kernel(port, from)) return kNeedsWholeKernel;
     Task* sender = message->committed() ? nullptr : message->m_blocked_sender;
     Status delivered = deliver(kernel, receiver, in, user_in, *message, sender, &port);
     if (!delivered.ok()) return to_status(delivered.error());

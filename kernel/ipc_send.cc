@@ -9,6 +9,9 @@ Status decode_message(Task& sender, uint64_t user_msg, const Port* through,
                       OutgoingMessage& m) {
   TRY(copy_in(sender, m.out, user_msg));
   if (m.out.len > HB_MSG_MAX || m.out.handle_count > HB_MSG_HANDLES_MAX) return Error::TooBig;
+  // Moving capabilities touches other objects (their counts, their ports' lives): only the
+  // whole kernel may (kernel_lock.h). Nothing has changed yet.
+  if (m.out.handle_count > 0 && sender.kernel().core_side()) return Error::NeedsWholeKernel;
   TRY(copy_from_user(sender, m.handles, reinterpret_cast<uint64_t>(m.out.handles),
                      m.out.handle_count * sizeof(hb_handle_t)));
   for (uint32_t i = 0; i < m.out.handle_count; ++i) {

@@ -80,8 +80,8 @@ Status Kernel::start_task(Task& task, Task* parent, const char* image, uint32_t 
   if (status != HB_OK) return static_cast<Error>(status);
   task.set_context(context);
   if (parent) parent->m_children.push_back(task);
-  ++m_stats.tasks_created;
-  ++m_stats.tasks_alive;
+  ++stats().tasks_created;
+  ++stats().tasks_alive;
   m_trace.emit(TraceKind::TaskStart, task.id(), 0, 0, 0, parent ? parent->id() : 0);
   return {};
 }
@@ -126,7 +126,7 @@ void Kernel::block(Task& task, uint64_t timeout) {
   KASSERT(task.state() == TaskState::Running, "blocking a task that is not running");
   KASSERT(timeout != HB_NOWAIT, "HB_NOWAIT never blocks");
   WaitState& w = task.wait();
-  w.syscall = m_current_syscall;
+  w.syscall = m_per_core[arch::current_core()].current_syscall;
   w.deadline = UINT64_MAX;
   if (timeout != HB_FOREVER) {  // (no clock read for the common wait-for-ever)
     uint64_t now = arch::clock_ns();
@@ -134,11 +134,14 @@ void Kernel::block(Task& task, uint64_t timeout) {
   }
   task.set_state(TaskState::Blocked);
   ++task.stats_blocks;
-  ++m_stats.blocks;
+  ++stats().blocks;
   if (w.deadline != UINT64_MAX) {
+    m_deadline_lock.lock();
     uint64_t before = m_deadlines.earliest_deadline();
     m_deadlines.insert(task);
-    if (m_deadlines.earliest_deadline() != before) arch::timer_set(m_deadlines.earliest_deadline());
+    uint64_t after = m_deadlines.earliest_deadline();
+    m_deadline_lock.unlock();
+    if (after != before) arch::timer_set(after);
   }
   m_trace.emit(TraceKind::Block, task.id(), static_cast<uint16_t>(w.syscall),
                w.port ? w.port->koid() : 0, static_cast<int64_t>(w.kind));
@@ -146,7 +149,11 @@ void Kernel::block(Task& task, uint64_t timeout) {
 
 void Kernel::end_wait(Task& task) {
   WaitState& w = task.wait();
-  if (w.heap_index != UINT32_MAX) m_deadlines.remove(task);
+  if (w.heap_index != UINT32_MAX) {
+    m_deadline_lock.lock();
+    m_deadlines.remove(task);
+    m_deadline_lock.unlock();
+  }
   if (w.reply) {
     w.reply->orphan();
     w.reply->release();
@@ -156,7 +163,7 @@ void Kernel::end_wait(Task& task) {
 }
 
 void Kernel::resume(Task& task, int64_t result) {
-  ++m_stats.wakeups;
+  ++stats().wakeups;
   m_trace.emit(TraceKind::Wake, task.id(), 0, 0, result);
   if (task.context()) arch::task_resume(task.context(), result);
 }
@@ -202,14 +209,25 @@ void Kernel::cancel_wait(Task& task) {
 }
 
 void Kernel::expire_deadlines(uint64_t now) {
-  ++m_stats.kernel_entries;
-  while (Task* task = m_deadlines.earliest()) {
-    if (task->wait().deadline > now) break;
+  ++stats().kernel_entries;
+  for (;;) {
+    m_deadline_lock.lock();
+    Task* task = m_deadlines.earliest();
+    bool due = task && task->wait().deadline <= now;
+    m_deadline_lock.unlock();
+    if (!due) break;
     cancel_wait(*task);
     resume(*task, HB_ERR_TIMED_OUT);  // DOC: timeout-wakes-with-timed-out
   }
   flush_discarded();
-  arch::timer_set(m_deadlines.earliest_deadline());
+  arch::timer_set(next_deadline());
+}
+
+uint64_t Kernel::next_deadline() const {
+  m_deadline_lock.lock();
+  uint64_t deadline = m_deadlines.earliest_deadline();
+  m_deadline_lock.unlock();
+  return deadline;
 }
 
 // ---- messages nobody will receive -------------------------------------------------------
@@ -229,7 +247,7 @@ void Kernel::exit_task(Task& task, int32_t code) {
   if (task.state() == TaskState::Blocked) cancel_wait(task);
   task.set_state(TaskState::Zombie);
   task.set_exit_code(code);
-  --m_stats.tasks_alive;
+  --stats().tasks_alive;
   m_trace.emit(TraceKind::TaskExit, task.id(), 0, 0, code);
   // Everything the task owned goes: its mappings, its ports die (waking their senders),
   // reply capabilities it held wake their callers, its inbox dies.
@@ -256,7 +274,7 @@ void Kernel::exit_task(Task& task, int32_t code) {
 }
 
 void Kernel::task_died(Task& task, int32_t code) {
-  ++m_stats.kernel_entries;
+  ++stats().kernel_entries;
   exit_task(task, code);
 }
 
@@ -285,22 +303,93 @@ void Kernel::reap(Task& task) {
 
 // ---- the syscall entry ------------------------------------------------------------------
 
+namespace {
+// The syscalls that may run on the core side of the kernel lock (kernel_lock.h): the IPC
+// path, which takes the lock of its port, and three that touch nothing shared.
+bool may_run_core_side(uint32_t number) {
+  switch (number) {
+    case HB_SYS_SEND:
+    case HB_SYS_SEND_TASK:
+    case HB_SYS_RECV:
+    case HB_SYS_CALL:
+    case HB_SYS_REPLY:
+    case HB_SYS_REPLY_RECV:
+    case HB_SYS_TASK_SELF:
+    case HB_SYS_YIELD:
+    case HB_SYS_CLOCK_NS:
+      return true;
+    default:
+      return false;
+  }
+}
+}  // namespace
+
 int64_t Kernel::syscall(Task& task, uint32_t number, const uint64_t args[6]) {
+  // A core-side attempt that gave up already counted and traced this syscall's entry.
+  bool counted = task.m_entered_core_side;
+  task.m_entered_core_side = false;
+  ++stats().kernel_entries;
+  if (counted) ++stats().whole_kernel_retries;
+  return run_syscall(task, number, args, counted);
+}
+
+int64_t Kernel::syscall_core_side(Task& task, uint32_t number, const uint64_t args[6]) {
+  if (!may_run_core_side(number)) return kNeedsWholeKernel;
+  PerCore& core = m_per_core[arch::current_core()];
+  ++core.stats.kernel_entries;
+  core.core_side = true;
+  int64_t result = run_syscall(task, number, args, false);
+  core.core_side = false;
+  KASSERT(m_discarded.empty(), "a core-side syscall discarded a message");
+  if (result == kNeedsWholeKernel) {
+    task.m_entered_core_side = true;
+  } else {
+    ++core.stats.core_side;
+  }
+  return result;
+}
+
+int64_t Kernel::run_syscall(Task& task, uint32_t number, const uint64_t args[6], bool counted) {
   if (!task.alive()) return HB_ERR_PEER_CLOSED;
   // A blocked task cannot make another syscall; a broken arch or a forged request might try.
   if (task.state() != TaskState::Running) return HB_ERR_INVALID_ARG;
   task.retain();  // the task may exit inside; keep the object until we are done with it
-  ++m_stats.kernel_entries;
-  ++m_stats.syscalls;
-  ++task.stats_syscalls;
-  m_trace.emit(TraceKind::SyscallEnter, task.id(), static_cast<uint16_t>(number), 0, 0);
-  m_current_syscall = number;
+  if (!counted) {
+    ++stats().syscalls;
+    ++task.stats_syscalls;
+    m_trace.emit(TraceKind::SyscallEnter, task.id(), static_cast<uint16_t>(number), 0, 0);
+  }
+  m_per_core[arch::current_core()].current_syscall = number;
   int64_t result = dispatch(task, number, args);
-  if (result != kBlocked)
+  if (result != kBlocked && result != kNeedsWholeKernel)
     m_trace.emit(TraceKind::SyscallExit, task.id(), static_cast<uint16_t>(number), 0, result);
   if (!m_discarded.empty()) flush_discarded();
   task.release();
   return result;
+}
+
+KernelStats Kernel::stats_total() const {
+  KernelStats total;
+  for (const PerCore& core : m_per_core) {
+    const KernelStats& s = core.stats;
+    total.tasks_created += s.tasks_created;
+    total.tasks_alive += s.tasks_alive;
+    total.syscalls += s.syscalls;
+    total.messages_sent += s.messages_sent;
+    total.messages_received += s.messages_received;
+    total.bytes_copied += s.bytes_copied;
+    total.blocks += s.blocks;
+    total.wakeups += s.wakeups;
+    total.objects_alive += s.objects_alive;
+    total.kernel_entries += s.kernel_entries;
+    total.core_side += s.core_side;
+    total.whole_kernel_retries += s.whole_kernel_retries;
+    total.user_copies += s.user_copies;
+    total.payload_copies += s.payload_copies;
+    total.payload_bytes += s.payload_bytes;
+    total.fast_path += s.fast_path;
+  }
+  return total;
 }
 
 }  // namespace kernel

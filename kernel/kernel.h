@@ -1,20 +1,29 @@
 // kernel/kernel.h - the kernel: the task table, the clock of deadlines, the syscall entry.
 //
 // How an arch drives it (hosted: emulator/ and arch/hosted/; tests: arch/test/):
-//   1. boot:    Kernel kernel(config); kernel.spawn_root("init", ...);
-//   2. syscall: with kernel.lock() held, r = kernel.syscall(task, number, args);
+//   1. boot:    Kernel kernel(config); kernel.lock().set_cores(n);
+//               kernel.spawn_root("init", ...) with kernel.lock() held;
+//   2. syscall: the core side first (kernel/kernel_lock.h), c = arch::current_core():
+//                 kernel.lock().lock_core(c); r = kernel.syscall_core_side(task, number, args);
+//                 kernel.lock().unlock_core(c);
+//               and if r == kNeedsWholeKernel (nothing happened):
+//                 kernel.lock().lock(); r = kernel.syscall(task, number, args); unlock().
+//               (An arch may always take the whole kernel and call syscall(): x86-64 does.)
 //               r == kBlocked: the task stays stopped until arch::task_resume(ctx, value);
 //               otherwise r goes back to the task as the syscall's return value.
-//   3. time:    arch::timer_set(deadline) asks to be called back; then, with the lock held,
-//               kernel.expire_deadlines(arch::clock_ns()).
+//   3. time:    arch::timer_set(deadline) asks to be called back; then, with the whole
+//               kernel locked, kernel.expire_deadlines(arch::clock_ns()).
 //   4. death:   a task that dies outside a syscall (crash, kill -9) is reported with
-//               kernel.task_died(task, code): everything it owned is reclaimed.
+//               kernel.task_died(task, code), whole kernel locked: everything it owned is
+//               reclaimed.
 #pragma once
 
+#include <arch/cpu.h>
 #include <arch/lock.h>
 #include <harbor/abi/syscalls.h>
 #include <harbor/sys.h>
 #include <kernel/deadline_heap.h>
+#include <kernel/kernel_lock.h>
 #include <kernel/kmem_cache.h>
 #include <kernel/lib/result.h>
 #include <kernel/message.h>
@@ -28,6 +37,8 @@ namespace kernel {
 
 // The value of a syscall that blocked: its real result arrives later via arch::task_resume.
 constexpr int64_t kBlocked = INT64_MIN;
+// The value of syscall_core_side() for a syscall that needs the whole kernel locked.
+constexpr int64_t kNeedsWholeKernel = to_status(Error::NeedsWholeKernel);
 
 struct KernelConfig {
   QuotaLimits quota{};          // every task's limits
@@ -38,7 +49,8 @@ struct KernelConfig {
 };
 
 // What the kernel did, counted (harbor-emu --stats; per-round-trip figures in
-// docs/performance.md, checked by tests/unit/fast_path_test.cc).
+// docs/performance.md, checked by tests/unit/fast_path_test.cc). Kept per core (each core
+// counts under its own lock, on its own cache lines); Kernel::stats_total() adds them up.
 struct KernelStats {
   uint64_t tasks_created{0};
   uint64_t tasks_alive{0};
@@ -49,9 +61,11 @@ struct KernelStats {
   uint64_t blocks{0};
   uint64_t wakeups{0};          // blocked tasks resumed (Kernel::resume)
   uint64_t objects_alive{0};    // kernel objects not yet destroyed
-  // Kernel entries: syscall(), expire_deadlines(), task_died(). Each runs with the kernel
-  // lock held and the arch takes it once per entry, so this is the kernel-lock acquisitions.
+  // Kernel entries: syscall(), syscall_core_side(), expire_deadlines(), task_died(). The
+  // arch takes the kernel lock (one side of it) once per entry: these are its acquisitions.
   uint64_t kernel_entries{0};
+  uint64_t core_side{0};        // ... of which syscalls that ran on the core side only
+  uint64_t whole_kernel_retries{0};  // core-side syscalls that had to run again whole
   uint64_t user_copies{0};      // arch copies to, from or between task memories (any size)
   uint64_t payload_copies{0};   // ... of them, copies of message bytes (into a kernel
                                 // buffer, out of one, or task to task on the fast path)
@@ -68,7 +82,7 @@ class Kernel {
   Kernel(const Kernel&) = delete;
   Kernel& operator=(const Kernel&) = delete;
 
-  arch::Lock& lock() { return m_lock; }
+  KernelLock& lock() { return m_lock; }
   const KernelConfig& config() const { return m_config; }
 
   // Starts `image` as a task with no parent on `core` (UINT32_MAX: the arch picks). `start`
@@ -78,8 +92,15 @@ class Kernel {
                            Capability* caps = nullptr, uint32_t cap_count = 0,
                            uint32_t core = UINT32_MAX);
 
-  // One syscall of `task` (lock held). Returns its value, or kBlocked.
+  // One syscall of `task`, the whole kernel locked. Returns its value, or kBlocked.
   int64_t syscall(Task& task, uint32_t number, const uint64_t args[6]);
+  // The same syscall with only the calling core's lock held (arch::current_core()). Returns
+  // kNeedsWholeKernel, having changed nothing, when it is not one of the common IPC
+  // syscalls or meets something only the whole kernel may do (kernel_lock.h).
+  int64_t syscall_core_side(Task& task, uint32_t number, const uint64_t args[6]);
+  // Is the syscall running on this core a core-side one? (The IPC path asks before it
+  // does what only the whole kernel may do, and gives up with NeedsWholeKernel.)
+  bool core_side() const { return m_per_core[arch::current_core()].core_side; }
 
   // `task` is gone (crashed, killed, its process ended). Reclaims everything. Lock held.
   void task_died(Task& task, int32_t code);
@@ -92,7 +113,7 @@ class Kernel {
 
   // Wakes every task whose deadline is <= now with HB_ERR_TIMED_OUT. Lock held.
   void expire_deadlines(uint64_t now);
-  uint64_t next_deadline() const { return m_deadlines.earliest_deadline(); }
+  uint64_t next_deadline() const;
 
   Task* find_task(hb_task_id_t id) const;  // a live or zombie task, or nullptr
   uint32_t task_count() const { return m_task_count; }
@@ -105,8 +126,10 @@ class Kernel {
 
   Trace& trace() { return m_trace; }
   KmemCache& caches() { return m_caches; }
-  KernelStats& stats() { return m_stats; }
-  uint64_t next_koid() { return ++m_koids; }
+  // This core's counters (to count into); stats_total() for everything counted so far.
+  KernelStats& stats() { return m_per_core[arch::current_core()].stats; }
+  KernelStats stats_total() const;
+  uint64_t next_koid() { return __atomic_add_fetch(&m_koids, 1, __ATOMIC_RELAXED); }
 
   // --- used by the syscall implementations (kernel/sys_*.cc, kernel/ipc_*.cc) ---
   // Blocks `task` with the wait already described in task.wait(); arms its deadline.
@@ -137,18 +160,28 @@ class Kernel {
   void end_wait(Task& task);                 // leaves the deadline heap, clears the wait
   void resume(Task& task, int64_t result);   // hands the result to the arch
   void finish_child_wait(Task& parent, Task& child);
+  int64_t run_syscall(Task& task, uint32_t number, const uint64_t args[6], bool counted);
+
+  // What each core writes on its own, under its own lock, on cache lines of its own.
+  struct alignas(64) PerCore {
+    KernelStats stats;
+    uint32_t current_syscall{0};  // the syscall being served (for Block trace records)
+    bool core_side{false};        // it runs on the core side of the kernel lock
+  };
 
   KernelConfig m_config;
-  arch::Lock m_lock;
+  KernelLock m_lock;
   Task* m_tasks[kMaxTasks]{};
   uint32_t m_task_count{0};
   hb_task_id_t m_last_task_id{0};
   DeadlineHeap m_deadlines;
+  // Core-side syscalls on different cores may block with a deadline, or wake a task that
+  // has one, at the same time: the heap has a lock of its own (taken last, held briefly).
+  mutable arch::Lock m_deadline_lock;
   Trace m_trace;
   KmemCache m_caches;
-  KernelStats m_stats;
-  uint64_t m_koids{0};
-  uint32_t m_current_syscall{0};  // the syscall being served (for Block trace records)
+  PerCore m_per_core[arch::kMaxCores];
+  uint64_t m_koids{0};  // atomic
   IntrusiveList<Message, &Message::m_queue_node> m_discarded;
 };
 

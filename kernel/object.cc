@@ -11,8 +11,9 @@ KernelObject::KernelObject(Kernel& kernel, ObjectType type)
 }
 
 void KernelObject::release() {
-  KASSERT(m_refs > 0, "object released more often than retained");
-  if (--m_refs > 0) return;
+  uint32_t before = __atomic_fetch_sub(&m_refs, 1, __ATOMIC_ACQ_REL);
+  KASSERT(before > 0, "object released more often than retained");
+  if (before > 1) return;
   --m_kernel.stats().objects_alive;
   destroy_self();
 }

@@ -35,8 +35,10 @@ class KernelObject {
   uint64_t koid() const { return m_koid; }  // kernel object id: unique, for traces and stats
   Kernel& kernel() const { return m_kernel; }
 
-  void retain() { ++m_refs; }
-  uint32_t refs() const { return m_refs; }
+  // Atomic: core-side syscalls on two cores may hold the same object (a reply object's
+  // capability is dropped by the server while its caller checks whether it is free).
+  void retain() { __atomic_add_fetch(&m_refs, 1, __ATOMIC_RELAXED); }
+  uint32_t refs() const { return __atomic_load_n(&m_refs, __ATOMIC_ACQUIRE); }
   // Drops one reference; the last one destroys the object.
   void release();
 

@@ -108,6 +108,12 @@ Message* Port::first_message_from(hb_task_id_t from) const {
   return nullptr;
 }
 
+bool Port::admits_handles() const {
+  for (Task* t = m_blocked_senders.front(); t; t = m_blocked_senders.next(*t))
+    if (t->wait().message && t->wait().message->handle_count() > 0) return true;
+  return false;
+}
+
 void Port::enqueue(Message& message) {
   m_queue.push_back(message);
   if (m_queue.size() > stats_max_depth) stats_max_depth = static_cast<uint32_t>(m_queue.size());

@@ -16,9 +16,11 @@
 // of any kind to it is closed. Death destroys queued messages (closing the handles inside)
 // and wakes blocked senders with HB_ERR_PEER_CLOSED; later sends fail the same way.
 //
-// All Port functions run with the kernel lock held.
+// All Port functions run with the kernel lock held: the whole kernel, or the core side plus
+// this port's own lock (PortLocked below; kernel/kernel_lock.h).
 #pragma once
 
+#include <arch/lock.h>
 #include <kernel/lib/list.h>
 #include <kernel/message.h>
 #include <kernel/object.h>
@@ -65,6 +67,10 @@ class Port final : public KernelObject {
   // `from` (0 = anyone) would take, or nullptr.
   Message* first_message_from(hb_task_id_t from) const;
 
+  // Does a blocked sender wait with a message that carries handles? (A receive that frees
+  // a slot would move them into the queue: whole-kernel work, kernel_lock.h.)
+  bool admits_handles() const;
+
   void enqueue(Message& message);
   void dequeue(Message& message);           // removes a queued message
   void add_blocked_sender(Task& sender);    // sender.wait().message is set
@@ -89,11 +95,17 @@ class Port final : public KernelObject {
     return m_recv_rights > 0 && m_recv_in_transit == m_recv_rights;
   }
 
+  // The port's own lock. A core-side syscall (kernel_lock.h) takes it for as long as it
+  // uses the port: two cores on one port take turns here, and only here.
+  void lock() { m_lock.lock(); }
+  void unlock() { m_lock.unlock(); }
+
   uint64_t stats_sent{0};
   uint64_t stats_received{0};
   uint32_t stats_max_depth{0};
 
  private:
+  arch::Lock m_lock;
   void destroy_self() override;
 
   uint32_t m_mode;
@@ -113,6 +125,18 @@ class Port final : public KernelObject {
   IntrusiveList<Message, &Message::m_queue_node> m_queue;
   IntrusiveList<Task, &Task::m_wait_node> m_blocked_senders;
   IntrusiveList<Task, &Task::m_wait_node> m_blocked_receivers;
+};
+
+// Holds a port's lock for a scope (the IPC syscalls in sys_ipc.cc and ipc_call.cc).
+class PortLocked {
+ public:
+  explicit PortLocked(Port& port) : m_port(port) { m_port.lock(); }
+  ~PortLocked() { m_port.unlock(); }
+  PortLocked(const PortLocked&) = delete;
+  PortLocked& operator=(const PortLocked&) = delete;
+
+ private:
+  Port& m_port;
 };
 
 }  // namespace kernel

@@ -34,12 +34,26 @@ class Quota {
   void release_region() { release(m_regions, 1); }
   Status charge_mapping() { return charge(m_mappings, 1, m_limits.mappings); }
   void release_mapping() { release(m_mappings, 1); }
-  Status charge_bytes(uint64_t bytes) { return charge(m_queued_bytes, bytes, m_limits.queued_bytes); }
-  void release_bytes(uint64_t bytes) { release(m_queued_bytes, bytes); }
+  // Queued bytes are atomic: a sender charges them on its core while a receiver on another
+  // core frees an earlier message of the same sender (both core side, kernel_lock.h).
+  Status charge_bytes(uint64_t bytes) {
+    uint64_t used = __atomic_load_n(&m_queued_bytes, __ATOMIC_RELAXED);
+    do {
+      if (bytes > m_limits.queued_bytes || used > m_limits.queued_bytes - bytes)
+        return Error::NoMemory;
+    } while (!__atomic_compare_exchange_n(&m_queued_bytes, &used, used + bytes, true,
+                                          __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+    return {};
+  }
+  void release_bytes(uint64_t bytes) {
+    uint64_t before = __atomic_fetch_sub(&m_queued_bytes, bytes, __ATOMIC_RELAXED);
+    KASSERT(before >= bytes, "quota released more than charged");
+    (void)before;
+  }
   // Would charge_bytes(bytes) succeed? (The IPC fast path stages nothing, but a send must
   // not succeed or fail depending on whether a receiver happened to wait.)
   Status check_bytes(uint64_t bytes) const {
-    uint64_t used = m_queued_bytes;
+    uint64_t used = queued_bytes();
     return charge(used, bytes, m_limits.queued_bytes);
   }
 
@@ -48,10 +62,10 @@ class Quota {
   uint64_t semaphores() const { return m_semaphores; }
   uint64_t regions() const { return m_regions; }
   uint64_t mappings() const { return m_mappings; }
-  uint64_t queued_bytes() const { return m_queued_bytes; }
+  uint64_t queued_bytes() const { return __atomic_load_n(&m_queued_bytes, __ATOMIC_RELAXED); }
   bool all_returned() const {
     return m_ports == 0 && m_semaphores == 0 && m_regions == 0 && m_mappings == 0 &&
-           m_queued_bytes == 0;
+           queued_bytes() == 0;
   }
 
  private:

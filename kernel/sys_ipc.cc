@@ -25,6 +25,7 @@ int64_t send(Kernel& k, Task& t, hb_handle_t handle, uint64_t msg, uint32_t flag
   if (flags & ~HB_SEND_SYNC) return HB_ERR_INVALID_ARG;
   Port& port = *static_cast<Port*>(cap.value()->object);
   uint64_t badge = cap.value()->badge;
+  PortLocked locked(port);
   if (port.is_dead()) return HB_ERR_PEER_CLOSED;  // DOC: send-to-dead-port
   int64_t fast = send_fast(k, t, port, msg, badge);
   if (fast != kSlowPath) return fast;
@@ -43,6 +44,7 @@ int64_t send_task(Kernel& k, Task& t, hb_task_id_t id, uint64_t msg, uint32_t fl
   if (!target) return HB_ERR_NOT_FOUND;
   if (!target->alive()) return HB_ERR_PEER_CLOSED;
   Port& inbox = target->inbox();
+  PortLocked locked(inbox);
   int64_t fast = send_fast(k, t, inbox, msg, 0);
   if (fast != kSlowPath) return fast;
   Result<Message*> message = prepare_message(t, msg, &inbox);
@@ -62,6 +64,7 @@ int64_t recv(Kernel& k, Task& t, hb_handle_t handle, uint64_t user_in, uint32_t 
   if (!copied.ok()) return to_status(copied.error());
   if ((flags & HB_RECV_FROM) && in.sender == 0) return HB_ERR_INVALID_ARG;
   Port& port = *static_cast<Port*>(cap.value()->object);
+  PortLocked locked(port);
   return receive_message(k, t, port, user_in, in, flags, timeout);
 }
 

@@ -97,11 +97,14 @@ class Task {
   uint32_t core() const { return m_core; }
   void set_core(uint32_t core) { m_core = core; }
 
-  void retain() { ++m_refs; }
+  // Atomic: a message charged to this task may be freed by a receiver on another core
+  // while this task's own syscall holds a reference (kernel/kernel_lock.h).
+  void retain() { __atomic_add_fetch(&m_refs, 1, __ATOMIC_RELAXED); }
   // The last reference frees the task (inline: every syscall retains and releases it).
   void release() {
-    KASSERT(m_refs > 0, "task released more often than retained");
-    if (--m_refs == 0) free_self();
+    uint32_t before = __atomic_fetch_sub(&m_refs, 1, __ATOMIC_ACQ_REL);
+    KASSERT(before > 0, "task released more often than retained");
+    if (before == 1) free_self();
   }
 
   // Used by Kernel: state changes.
@@ -115,6 +118,9 @@ class Task {
   // The Reply of this task's last hb_call, kept for the next (kernel/ipc_call.cc); one
   // reference, or nullptr.
   Reply* m_reply_cache{nullptr};
+  // Its current syscall began on the core side and must run again with the whole kernel
+  // locked (Kernel::syscall_core_side): its entry is counted and traced already.
+  bool m_entered_core_side{false};
 
   ListNode m_wait_node;      // in a port's or semaphore's wait queue
   ListNode m_children_node;  // in the parent's m_children

@@ -37,12 +37,12 @@ void Trace::record(TraceKind kind, hb_task_id_t task, uint16_t syscall, uint64_t
   if (!ring.records) {
     ring.records = static_cast<TraceRecord*>(alloc_bytes(sizeof(TraceRecord) * kRingSize));
     if (!ring.records) {
-      ++m_lost;
+      __atomic_add_fetch(&m_lost, 1, __ATOMIC_RELAXED);
       return;
     }
   }
   TraceRecord& r = ring.records[ring.head % kRingSize];
-  r = TraceRecord{arch::clock_ns(), ++m_sequence, task, peer, object, message, value, core,
+  r = TraceRecord{arch::clock_ns(), __atomic_add_fetch(&m_sequence, 1, __ATOMIC_RELAXED), task, peer, object, message, value, core,
                   syscall, kind};
   ++ring.head;
 }

@@ -63,27 +63,29 @@ class Trace {
     for (uint32_t core = 0; core < arch::kMaxCores; ++core) {
       Ring& ring = m_rings[core];
       if (ring.head - ring.tail > kRingSize) {
-        m_lost += ring.head - ring.tail - kRingSize;
+        __atomic_add_fetch(&m_lost, ring.head - ring.tail - kRingSize, __ATOMIC_RELAXED);
         ring.tail = ring.head - kRingSize;
       }
       for (; ring.tail != ring.head; ++ring.tail) sink(ring.records[ring.tail % kRingSize]);
     }
   }
-  uint64_t lost() const { return m_lost; }
-  uint64_t next_message_id() { return ++m_message_ids; }
+  uint64_t lost() const { return __atomic_load_n(&m_lost, __ATOMIC_RELAXED); }
+  uint64_t next_message_id() { return __atomic_add_fetch(&m_message_ids, 1, __ATOMIC_RELAXED); }
 
  private:
   void record(TraceKind kind, hb_task_id_t task, uint16_t syscall, uint64_t object,
               int64_t value, hb_task_id_t peer, uint64_t message);
-  struct Ring {
+  // A core writes its own ring under its own lock (kernel/kernel_lock.h); draining takes the
+  // whole kernel. The counters below are shared by all cores, hence atomic.
+  struct alignas(64) Ring {
     TraceRecord* records{nullptr};
     uint64_t head{0};
     uint64_t tail{0};
   };
   bool m_enabled{false};
-  uint64_t m_sequence{0};
-  uint64_t m_lost{0};
-  uint64_t m_message_ids{0};
+  uint64_t m_sequence{0};     // atomic
+  uint64_t m_lost{0};         // atomic
+  uint64_t m_message_ids{0};  // atomic
   Ring m_rings[arch::kMaxCores];
 
  public:

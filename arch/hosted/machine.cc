@@ -32,7 +32,18 @@ Locked::~Locked() {
   m_machine.kernel().lock().unlock();
 }
 
-arch::Lock& Locked::lock() { return m_machine.kernel().lock(); }
+kernel::KernelLock& Locked::lock() { return m_machine.kernel().lock(); }
+
+CoreLocked::CoreLocked(MachineCore& machine, uint32_t core)
+    : m_machine(machine), m_core(core), m_saved(t_cpu) {
+  machine.kernel().lock().lock_core(core);
+  t_cpu.machine = &machine;
+}
+
+CoreLocked::~CoreLocked() {
+  t_cpu = m_saved;
+  m_machine.kernel().lock().unlock_core(m_core);
+}
 
 MachineCore::MachineCore(const MachineOptions& options) : m_options(options) {
   uint32_t cores = options.cores ? options.cores : std::thread::hardware_concurrency();
@@ -59,8 +70,11 @@ MachineCore::MachineCore(const MachineOptions& options) : m_options(options) {
   t_cpu.machine = this;
   m_kernel.emplace(options.kernel);
   t_cpu = saved;
-  // Answers made under the kernel lock are written once it is free (serve.cc).
-  m_kernel->lock().set_after_unlock(&MachineCore::flush_answers);
+  // One lock per emulated core (kernel/kernel_lock.h). Answers made under any of them are
+  // written once it is free (serve.cc).
+  m_kernel->lock().set_cores(m_cores);
+  for (uint32_t core = 0; core < m_cores; ++core)
+    m_kernel->lock().core_lock(core).set_after_unlock(&MachineCore::flush_answers);
   {
     Locked locked(*this);
     m_kernel->trace().set_enabled(options.trace);

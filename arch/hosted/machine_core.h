@@ -93,17 +93,34 @@ struct CpuState {
 };
 extern thread_local CpuState t_cpu;
 
-// Takes the kernel lock and makes `machine` the calling thread's machine.
+// Takes the whole kernel lock (every core's: kernel/kernel_lock.h) and makes `machine` the
+// calling thread's machine. The machine's own state (contexts, the scheduler, the timer)
+// is guarded by it too.
 class Locked {
  public:
   explicit Locked(MachineCore& machine);
   ~Locked();
   Locked(const Locked&) = delete;
   Locked& operator=(const Locked&) = delete;
-  arch::Lock& lock();
+  kernel::KernelLock& lock();  // for condition_variable_any waits
 
  private:
   MachineCore& m_machine;
+  CpuState m_saved;
+};
+
+// Takes only one core's side of the kernel lock: a serving thread trying a syscall on the
+// core side (serve.cc). Machine state written under Locked may be read here, not written.
+class CoreLocked {
+ public:
+  CoreLocked(MachineCore& machine, uint32_t core);
+  ~CoreLocked();
+  CoreLocked(const CoreLocked&) = delete;
+  CoreLocked& operator=(const CoreLocked&) = delete;
+
+ private:
+  MachineCore& m_machine;
+  uint32_t m_core;
   CpuState m_saved;
 };
 
@@ -227,8 +244,9 @@ class MachineCore {
   bool m_held{false};         // deterministic: no scheduling decisions (Machine::pause)
   hb_task_id_t m_rr_last{0};  // deterministic round robin: last task picked
   uint64_t m_rng{0};          // deterministic random picks (splitmix64 state)
-  uint64_t m_timer_deadline{UINT64_MAX};
-  uint64_t m_timer_sleeps_until{0};  // the timer thread waits until then (0: it is awake)
+  // Atomic: set_timer runs in core-side syscalls too (a blocking call with a timeout).
+  std::atomic<uint64_t> m_timer_deadline{UINT64_MAX};
+  std::atomic<uint64_t> m_timer_sleeps_until{0};  // the timer thread waits until then (0: awake)
   bool m_timer_stop{false};
   std::condition_variable_any m_timer_cv;
 
@@ -258,6 +276,7 @@ class MachineCore {
   std::thread m_spawner;
 
   friend class Locked;
+  friend class CoreLocked;
 };
 
 }  // namespace hosted::detail

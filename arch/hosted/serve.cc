@@ -91,7 +91,26 @@ void MachineCore::serve_loop(arch::TaskContext* ctx) {
     ctx->awaiting_response.store(true, std::memory_order_release);
 
     bool blocked = false;
-    {
+    // The core side first (kernel/kernel_lock.h): only this task's core's lock, so serving
+    // threads of tasks on different cores run the common IPC path at the same time. A
+    // syscall the core side may not do changes nothing there and runs again below, with
+    // the whole kernel locked. Deterministic runs always take the whole kernel (the
+    // scheduler's state lives under it).
+    bool whole = deterministic();
+    if (!whole) {
+      ServingAs serving(ctx);
+      CoreLocked locked(*this, ctx->core);
+      if (ctx->forgotten) return;
+      int64_t result = m_kernel->syscall_core_side(*ctx->task, number, args);
+      if (result == kernel::kNeedsWholeKernel) {
+        whole = true;
+      } else if (result == kernel::kBlocked) {
+        blocked = true;  // arch::task_resume answers later
+      } else {
+        respond_locked(ctx, result);
+      }
+    }  // unlocked: the answer is written now (flush_answers)
+    if (whole) {
       Locked locked(*this);
       if (ctx->forgotten) return;
       if (deterministic()) {

@@ -189,8 +189,11 @@ void MachineCore::resume_task(arch::TaskContext* ctx, int64_t result) {
 
 void MachineCore::set_timer(uint64_t deadline_ns) {
   if (deterministic()) return;  // the scheduler advances the logical clock itself
-  m_timer_deadline = deadline_ns;
-  if (deadline_ns < m_timer_sleeps_until) m_timer_cv.notify_all();
+  // Also called on the core side (a blocking call with a timeout), without the machine's
+  // lock: the timer thread set m_timer_sleeps_until before its wait released the whole
+  // kernel lock, and condition_variable_any cannot lose a notify that comes after that.
+  m_timer_deadline.store(deadline_ns, std::memory_order_relaxed);
+  if (deadline_ns < m_timer_sleeps_until.load(std::memory_order_acquire)) m_timer_cv.notify_all();
 }
 
 uint64_t MachineCore::now_ns() const {

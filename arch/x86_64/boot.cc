@@ -77,6 +77,9 @@ extern "C" [[noreturn]] void kmain(uint32_t magic, uint32_t info) {
   x86::smp_init();
 
   kernel::Kernel& k = x86::the_kernel();
+  // The whole-kernel side of the kernel lock takes one lock per core that runs (no core is
+  // in the kernel yet). Every x86-64 entry takes the whole kernel (kernel/kernel_lock.h).
+  k.lock().set_cores(x86::cores_online());
   static char args[1024];
   uint32_t len = start_message(args, sizeof(args));
   x86::print("harbor: starting init");

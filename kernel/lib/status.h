@@ -3,6 +3,8 @@
 
 #include <harbor/sys.h>
 
+#include <cstdint>
+
 namespace kernel {
 
 // Every kernel error is exactly one ABI error (STYLE 8): no translation table, no -1.
@@ -19,6 +21,10 @@ enum class Error : int32_t {
   BufferTooSmall = HB_ERR_BUFFER_TOO_SMALL,
   NotFound = HB_ERR_NOT_FOUND,
   WrongType = HB_ERR_WRONG_TYPE,
+  // The one exception, never returned to a task: a syscall running on the core side of the
+  // kernel lock met something only the whole kernel may do, and changed nothing; the arch
+  // runs it again with the whole kernel locked (kernel/kernel_lock.h).
+  NeedsWholeKernel = INT32_MIN,
 };
 
 constexpr hb_status_t to_status(Error e) { return static_cast<hb_status_t>(e); }

@@ -12,7 +12,7 @@ namespace {
 
 uint64_t objects_alive(hosted::Machine& machine) {
   uint64_t n = 0;
-  machine.with_kernel([&](kernel::Kernel& k) { n = k.stats().objects_alive; });
+  machine.with_kernel([&](kernel::Kernel& k) { n = k.stats_total().objects_alive; });
   return n;
 }
 

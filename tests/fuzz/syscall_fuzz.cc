@@ -10,6 +10,7 @@
 //
 // The same entry point serves libFuzzer (build with clang -fsanitize=fuzzer and define
 // HARBOR_LIBFUZZER) and the plain driver in syscall_fuzz_main.cc that ctest runs.
+#include "../unit/entry.h"
 #include "syscall_fuzz.h"
 
 #include <arch/clock.h>
@@ -239,7 +240,7 @@ class Fuzzer {
     for (int i = 0; i < 6; ++i) args[i] = argument(in, kinds[i]);
     for (int i = 0; i < 2; ++i) *m_arena->out_params(i) = 0;
     if (t->context()) t->context()->resumed = false;  // the task runs again
-    int64_t result = m_kernel->syscall(*t, number, args);
+    int64_t result = harbor::test::enter_syscall(*m_kernel, *t, number, args);
     if (result != kernel::kBlocked && result < 0 && result < -12)
       std::abort();  // every failure is one of the HB_ERR_* codes
     if (number < 32) {

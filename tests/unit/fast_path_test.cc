@@ -23,8 +23,8 @@ struct Counters {
 
 class FastPathTest : public Harness {
  protected:
-  Counters now() { return {kernel().stats(), arch::test::heap_allocations()}; }
-  uint64_t fast() { return kernel().stats().fast_path; }
+  Counters now() { return {kernel().stats_total(), arch::test::heap_allocations()}; }
+  uint64_t fast() { return kernel().stats_total().fast_path; }
 
   // A server blocked in hb_recv on a rendezvous port, and a client holding its send right.
   struct Pair {

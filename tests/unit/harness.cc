@@ -1,4 +1,5 @@
 // tests/unit/harness.cc - the unit-test fixture (see harness.h).
+#include "entry.h"
 #include "harness.h"
 
 #include <arch/clock.h>
@@ -362,7 +363,16 @@ int64_t Harness::syscall(hb_task_id_t id, uint32_t number, const uint64_t args[6
     return kNoSuchTask;
   }
   if (task->context()) task->context()->resumed = false;  // it runs again
-  return m_kernel->syscall(*task, number, args);
+  if (m_entry == Entry::CoreSideOnly) {
+    kernel::KernelLock& lock = m_kernel->lock();
+    lock.unlock();
+    lock.lock_core(arch::current_core());
+    int64_t result = m_kernel->syscall_core_side(*task, number, args);
+    lock.unlock_core(arch::current_core());
+    lock.lock();
+    return result;
+  }
+  return enter_syscall(*m_kernel, *task, number, args);  // core side first, as an arch does
 }
 
 TaskHandle Harness::spawn(const std::string& image, bool keep_start) {

@@ -149,6 +149,12 @@ class Harness : public ::testing::Test {
   Buffers& buffers(hb_task_id_t id);
   int64_t syscall(hb_task_id_t id, uint32_t number, const uint64_t args[6]);
 
+  // How syscalls enter: as an arch does (the core side of the kernel lock first, then the
+  // whole kernel if it gave up: entry.h), or only the core side, returning its result
+  // (kernel::kNeedsWholeKernel included) so that a test can check what giving up left.
+  enum class Entry { Arch, CoreSideOnly };
+  void set_entry(Entry entry) { m_entry = entry; }
+
  protected:
   void SetUp() override;
   void TearDown() override;
@@ -182,6 +188,7 @@ class Harness : public ::testing::Test {
   std::unique_ptr<kernel::Kernel> m_kernel;
   std::map<hb_task_id_t, std::unique_ptr<Buffers>> m_buffers;
   uint64_t m_heap_at_start{0};
+  Entry m_entry{Entry::Arch};
 };
 
 // ---- assertions that print status names (STYLE 19: expected against actual) ----

@@ -66,7 +66,7 @@ TEST_F(LeakTest, HeapReturnsToItsStartAfterEveryTaskExits) {
   EXPECT_EQ(0u, kernel().task_count()) << "every task exited and was reaped";
   EXPECT_EQ(heap_at_start(), arch::test::heap_bytes())
       << "kernel heap after every task exited (" << arch::test::heap_blocks() << " blocks live)";
-  EXPECT_EQ(0u, kernel().stats().objects_alive);
+  EXPECT_EQ(0u, kernel().stats_total().objects_alive);
 }
 
 TEST_F(LeakTest, HeapReturnsToItsStartAfterEveryTaskIsKilled) {
