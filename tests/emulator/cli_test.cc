@@ -149,6 +149,23 @@ TEST(ExecTest, ExitsWithTheProgramsExitCode) {
   EXPECT_TRUE(contains(p.out, "hello from task 1 (started by 0): from the emulator")) << p.out;
 }
 
+// main's return value reaches the kernel whole (userland/runtime/hosted/exit.cc): the trace's
+// exit record and a waiting parent see 300, and harbor-emu's own status is 300 & 0xff, as a
+// shell's `exit 300`.
+TEST(ExecTest, ReturnFromMainOutsideAByteReachesTheKernelWhole) {
+  const std::string probe = kPrograms + "/exit-probe";
+  Process p = emu({"--trace", "text", "exec", probe, "return", "300"});
+  EXPECT_EQ(p.exit_code, 300 & 0xff) << explain(p);
+  EXPECT_TRUE(contains(p.out, "exit-probe[1]   exit with 300")) << p.out;
+  Process child = emu({"exec", probe, "child", "return", "300"});
+  EXPECT_EQ(child.exit_code, 0) << explain(child);
+  EXPECT_TRUE(contains(child.out, "probe: child 2 ended with 300")) << child.out;
+  Process negative = emu({"exec", probe, "child", "return", "-7"});
+  EXPECT_TRUE(contains(negative.out, "probe: child 2 ended with -7")) << negative.out;
+  Process in_range = emu({"exec", probe, "child", "return", "255"});
+  EXPECT_TRUE(contains(in_range.out, "probe: child 2 ended with 255")) << in_range.out;
+}
+
 TEST(ExecTest, PassesOptionLikeArgumentsToTheProgram) {
   Process p = emu({"--cores", "1", "exec", "hello", "0", "--help", "-x", "exec"});
   EXPECT_EQ(p.exit_code, 0) << explain(p);

@@ -1,6 +1,7 @@
 /* exit_codes: what a parent's hb_task_wait reports: the value main returned, or the int32_t
- * given to hb_task_exit, exactly; a child's exit wakes a parent already waiting; only the
- * parent may wait, and only once. */
+ * given to hb_task_exit, exactly, also outside 0..255 (hosted, a process's exit status keeps
+ * only 8 bits: userland/runtime/hosted/exit.cc hands such a return to hb_task_exit); a
+ * child's exit wakes a parent already waiting; only the parent may wait, and only once. */
 #include "check.h"
 
 /* Waits for its own child (a grandchild of main's task) and tells the parent whether the
@@ -33,6 +34,8 @@ int main(void) {
   t_get_start(&s);
   if (t_role_is(&s, "ret7")) return 7;
   if (t_role_is(&s, "ret255")) return 255;
+  if (t_role_is(&s, "ret300")) return 300;
+  if (t_role_is(&s, "ret_neg7")) return -7;
   if (t_role_is(&s, "exit_neg")) hb_task_exit(-5);
   if (t_role_is(&s, "exit_big")) hb_task_exit(100000);
   if (t_role_is(&s, "exit_min")) hb_task_exit((int32_t)0x80000000u);
@@ -44,6 +47,8 @@ int main(void) {
 
   CHECK_EQ(run("ret7"), 7);
   CHECK_EQ(run("ret255"), 255);
+  CHECK_EQ(run("ret300"), 300);  /* not 300 & 0xff = 44 */
+  CHECK_EQ(run("ret_neg7"), -7);  /* not 249 */
   CHECK_EQ(run("exit_neg"), -5);
   CHECK_EQ(run("exit_big"), 100000);
   CHECK_EQ(run("exit_min"), (int32_t)0x80000000u);
