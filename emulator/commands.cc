@@ -95,8 +95,10 @@ int run_exec(const EmulatorOptions& options) {
     session.explain_failure(result);
     code = result.exit_code;
   } else {
-    const int32_t exit = result.tasks.front().code;
-    code = exit >= 0 ? (exit & 0xff) : 128 + ((-exit) & 0x7f);
+    // As a shell reports a command: 128 + the signal that killed it, else its code's low
+    // byte (a program that returned -7 exits 249, not 135 as if SIGBUS had killed it).
+    const TaskResult& first = result.tasks.front();
+    code = first.signal != 0 ? 128 + first.signal : (first.code & 0xff);
   }
   session.finish();
   return code;

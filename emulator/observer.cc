@@ -37,11 +37,42 @@ void Observer::start() {
 void Observer::poll() {
   std::lock_guard<std::mutex> lock(m_mutex);
   if (m_finished) return;
-  m_machine.drain_trace([this](const kernel::TraceRecord& r) {
-    if (!m_records.empty() && r.sequence < m_records.back().sequence) m_sorted = false;
-    m_records.push_back(r);
+  std::vector<kernel::TraceRecord> batch;
+  m_machine.drain_trace([&](const kernel::TraceRecord& r) { batch.push_back(r); });
+  sort_by_sequence(batch);  // drained oldest first per core; DeathWatch reads them in order
+  if (!batch.empty() && !m_records.empty() && batch.front().sequence < m_records.back().sequence)
+    m_sorted = false;
+  m_records.insert(m_records.end(), batch.begin(), batch.end());
+  const std::vector<DeathWatch::Death> deaths = m_deaths.feed(batch);
+  std::vector<std::string> lines;
+  m_machine.with_kernel([&](kernel::Kernel& k) {
+    poll_locked_kernel(k);
+    if (m_death_out)
+      for (const DeathWatch::Death& d : deaths)
+        lines.push_back(death_line(d.task, who_died(k, d), d.signal));
   });
-  m_machine.with_kernel([this](kernel::Kernel& k) { poll_locked_kernel(k); });
+  for (const std::string& line : lines) *m_death_out << line << std::endl;
+}
+
+std::string Observer::who_died(kernel::Kernel& k, const DeathWatch::Death& death) {
+  auto named = m_names.tasks.find(death.task);
+  if (named != m_names.tasks.end()) return named->second;
+  // A child that lived less than a poll: if its parent has not collected it yet, the kernel
+  // still knows its name.
+  if (kernel::Task* t = k.find_task(death.task)) return base_name(t->name());
+  if (death.parent != 0) return "child of " + m_names.task(death.parent);
+  return "";
+}
+
+int Observer::killed_by(hb_task_id_t id, int32_t code) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  int signal = 0;
+  switch (m_deaths.end_of(id, &signal)) {
+    case DeathWatch::End::Killed: return signal;
+    case DeathWatch::End::Exited: return 0;
+    case DeathWatch::End::Unknown: break;
+  }
+  return code < 0 && code >= -64 ? -code : 0;
 }
 
 // Kernel lock held.

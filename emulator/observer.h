@@ -7,8 +7,11 @@
 // Root tasks are reaped the moment they exit, so statistics are read from Task and Port
 // objects the observer keeps alive with a reference (released in finish()). A task that
 // lived less than one poll interval is only in the trace (see /work/notes/emu-needs.md A.1).
+// Each poll also reads the new records for tasks killed by a signal (deaths.h) and, if told
+// where, reports each there in one line as it happens.
 #pragma once
 
+#include "deaths.h"
 #include "stats.h"
 #include "trace_export.h"
 
@@ -16,6 +19,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <ostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -34,6 +38,10 @@ class Observer {
   ~Observer();  // finish()es if not done yet
   Observer(const Observer&) = delete;
   Observer& operator=(const Observer&) = delete;
+
+  // Where to write "harbor-emu: task 3 (worker) killed by SIGSEGV" lines (deaths.h), as
+  // polls find them; nullptr (the default): nowhere. Call before start().
+  void report_deaths_to(std::ostream* out) { m_death_out = out; }
 
   // Starts polling in a thread.
   void start();
@@ -55,6 +63,11 @@ class Observer {
   TraceNames names();
   uint64_t lost();
 
+  // The signal that killed task `id`, which ended with `code`, or 0 if it exited (poll() first).
+  // If the trace lost its records, a code in -64..-1 is taken for a signal (the hosted
+  // convention), as if the task had not chosen it.
+  int killed_by(hb_task_id_t id, int32_t code);
+
   // After finish(): the statistics.
   const StatsReport& stats() const { return m_report; }
 
@@ -62,6 +75,9 @@ class Observer {
   void poll_locked_kernel(kernel::Kernel& k);
   void read_stats(kernel::Kernel& k);
   void label_inbox(hb_task_id_t id);  // m_mutex held
+  // "worker", else the kernel's name for it, else "child of spawner[1]"; m_mutex and the
+  // kernel lock held.
+  std::string who_died(kernel::Kernel& k, const DeathWatch::Death& death);
 
   hosted::Machine& m_machine;
   std::mutex m_mutex;  // guards everything below
@@ -79,6 +95,8 @@ class Observer {
   std::map<hb_task_id_t, size_t> m_inboxes;  // task -> index in m_ports
   std::vector<std::pair<kernel::KernelObject*, std::string>> m_objects;  // retained, labelled
   StatsReport m_report;
+  DeathWatch m_deaths;
+  std::ostream* m_death_out{nullptr};
 };
 
 }  // namespace emu

@@ -62,11 +62,11 @@ std::string doing(hosted::Machine& machine, hb_task_id_t id, const TraceNames& n
 
 }  // namespace
 
-std::string describe_exit(int32_t code) {
+std::string describe_exit(int32_t code, int signal) {
   std::string text = "exit " + std::to_string(code);
-  if (code < 0 && code > -65) {
-    const char* name = strsignal(-code);
-    text += " (killed by signal " + std::to_string(-code) + (name ? std::string(": ") + name : "") + ")";
+  if (signal != 0) {
+    const char* name = strsignal(signal);
+    text += " (killed by signal " + std::to_string(signal) + (name ? std::string(": ") + name : "") + ")";
   }
   return text;
 }
@@ -295,6 +295,8 @@ ScenarioResult run_scenario(hosted::Machine& machine, Observer& observer, Consol
   }
   console.flush();
   observer.poll();
+  for (TaskResult& r : result.tasks)
+    if (r.exited) r.signal = observer.killed_by(r.id, r.code);
 
   // (3) The verdict.
   const TraceNames names = observer.names();
@@ -322,11 +324,12 @@ ScenarioResult run_scenario(hosted::Machine& machine, Observer& observer, Consol
       case ExpectKind::Exit:
         if (r.code != t.expect_code)
           r.failures.push_back("expected exit " + std::to_string(t.expect_code) + ", got " +
-                               describe_exit(r.code));
+                               describe_exit(r.code, r.signal));
         break;
       case ExpectKind::Killed:
-        if (r.code >= 0)
-          r.failures.push_back("expected to be killed, but it ended with " + describe_exit(r.code));
+        if (r.signal == 0)
+          r.failures.push_back("expected to be killed, but it ended with " +
+                               describe_exit(r.code, r.signal));
         break;
       case ExpectKind::Any:
         break;
@@ -346,7 +349,7 @@ void write_results(std::ostream& out, const ScenarioResult& result, const std::s
   for (const TaskResult& r : result.tasks) {
     const char* verdict = !r.exited ? "----" : r.failures.empty() ? "ok  " : "FAIL";
     out << indent << verdict << "  " << r.name << "[" << r.id << "]  "
-        << (r.exited ? describe_exit(r.code) : std::string("did not finish")) << '\n';
+        << (r.exited ? describe_exit(r.code, r.signal) : std::string("did not finish")) << '\n';
     for (const std::string& f : r.failures) out << indent << "      " << f << '\n';
   }
 }

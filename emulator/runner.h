@@ -38,6 +38,7 @@ struct TaskResult {
   hb_task_id_t id{0};
   bool exited{false};
   int32_t code{0};
+  int signal{0};  // the signal that killed it (Observer::killed_by), or 0: it exited
   std::vector<std::string> failures;  // "expected exit 0, got exit 1"
 };
 
@@ -57,8 +58,8 @@ ScenarioResult run_scenario(hosted::Machine& machine, Observer& observer, Consol
                             const Scenario& scenario, const std::vector<std::string>& paths,
                             const RunSettings& settings);
 
-// "exit 0", "exit -9 (killed by signal 9: Killed)".
-std::string describe_exit(int32_t code);
+// "exit 0", "exit -7", "exit -9 (killed by signal 9: Killed)" (`signal`: TaskResult::signal).
+std::string describe_exit(int32_t code, int signal);
 
 // One line per task ("  ok    consumer[2]  exit 0"), and under it what it did wrong.
 void write_results(std::ostream& out, const ScenarioResult& result, const std::string& indent);

@@ -30,6 +30,8 @@ Session::Session(const EmulatorOptions& options, uint32_t default_cores,
       m_observer(m_machine) {
   m_machine.set_console([this](hb_task_id_t task, const std::string& name,
                                const std::string& text) { m_console.write(task, name, text); });
+  // A task killed by a signal says so at once, even without --trace (deaths.h).
+  m_observer.report_deaths_to(&std::cerr);
   m_observer.start();
 }
 

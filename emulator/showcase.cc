@@ -108,7 +108,7 @@ int run_showcase(const EmulatorOptions& options) {
     if (result.exit_code == kExitPassed) {
       out << "  -- as expected:";
       for (const TaskResult& r : result.tasks)
-        out << " " << r.name << " " << describe_exit(r.code) << (&r == &result.tasks.back() ? "" : ",");
+        out << " " << r.name << " " << describe_exit(r.code, r.signal) << (&r == &result.tasks.back() ? "" : ",");
       out << '\n';
     } else {
       ++failed;

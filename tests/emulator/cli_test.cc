@@ -166,6 +166,42 @@ TEST(ExecTest, ReturnFromMainOutsideAByteReachesTheKernelWhole) {
   EXPECT_TRUE(contains(in_range.out, "probe: child 2 ended with 255")) << in_range.out;
 }
 
+// A task killed by a signal is reported on stderr at once, without --trace (emulator/
+// deaths.h); harbor-emu exec's status is 128 + the signal for the first task, as a shell's.
+TEST(ExecTest, ATaskKilledByASignalIsReportedOnStderr) {
+  const std::string probe = kPrograms + "/exit-probe";
+  for (std::vector<std::string> mode : {std::vector<std::string>{},
+                                        std::vector<std::string>{"--deterministic"}}) {
+    std::vector<std::string> args = mode;
+    args.insert(args.end(), {"exec", probe, "segv"});
+    Process p = emu(args);
+    EXPECT_EQ(p.exit_code, 128 + 11) << explain(p);
+    EXPECT_TRUE(contains(p.err, "harbor-emu: task 1 (exit-probe) killed by SIGSEGV\n")) << explain(p);
+  }
+  // A child: its parent lives on and sees minus the signal.
+  Process child = emu({"exec", probe, "child", "segv"});
+  EXPECT_EQ(child.exit_code, 0) << explain(child);
+  EXPECT_TRUE(contains(child.out, "probe: child 2 ended with -11")) << child.out;
+  EXPECT_TRUE(contains(child.err, "harbor-emu: task 2 (")) << explain(child);
+  EXPECT_TRUE(contains(child.err, ") killed by SIGSEGV\n")) << explain(child);
+}
+
+// A negative code a program chose (returned from main, or given to hb_task_exit) is no death:
+// nothing on stderr, and exec's status is the code's low byte (-7: 249; not 135, SIGBUS's).
+TEST(ExecTest, ANegativeCodeTheProgramChoseIsNoSignal) {
+  const std::string probe = kPrograms + "/exit-probe";
+  Process returned = emu({"exec", probe, "return", "-7"});
+  EXPECT_EQ(returned.exit_code, -7 & 0xff) << explain(returned);
+  EXPECT_FALSE(contains(returned.err, "killed")) << explain(returned);
+  Process exited = emu({"exec", probe, "exit", "-11"});
+  EXPECT_EQ(exited.exit_code, -11 & 0xff) << explain(exited);
+  EXPECT_FALSE(contains(exited.err, "killed")) << explain(exited);
+  Process child = emu({"exec", probe, "child", "exit", "-11"});
+  EXPECT_EQ(child.exit_code, 0) << explain(child);
+  EXPECT_TRUE(contains(child.out, "probe: child 2 ended with -11")) << child.out;
+  EXPECT_FALSE(contains(child.err, "killed")) << explain(child);
+}
+
 TEST(ExecTest, PassesOptionLikeArgumentsToTheProgram) {
   Process p = emu({"--cores", "1", "exec", "hello", "0", "--help", "-x", "exec"});
   EXPECT_EQ(p.exit_code, 0) << explain(p);
@@ -290,6 +326,7 @@ TEST(RunTest, CrashOfAPortOwnerWakesItsSender) {
   Process p = emu({"run", kDocsScenarios + "/crash.scn"}, 30, crash_env());
   EXPECT_EQ(p.exit_code, 0) << explain(p);
   EXPECT_TRUE(contains(p.out, "owner[1]  exit -11 (killed by signal 11")) << p.out;
+  EXPECT_TRUE(contains(p.err, "harbor-emu: task 1 (owner) killed by SIGSEGV\n")) << p.err;
 }
 
 // --- regions and semaphores wired by a scenario ---------------------------------------------
