@@ -65,6 +65,43 @@ std::string task_label(const TaskStats& t) {
   return (t.name.empty() ? std::string("task") : t.name) + "[" + std::to_string(t.id) + "]";
 }
 
+// Region memory through the hosted per-core caches (hosted/region_cache.h): the cache's own
+// counters when the report has them, else what the trace recorded (no held/bypassed then).
+// Nothing when neither saw a region made through the cache.
+void write_region_caches(std::ostream& out, const StatsReport& report,
+                         std::span<const kernel::TraceRecord> records) {
+  using ull = unsigned long long;
+  std::vector<hosted::RegionCacheStats> rows = report.region_caches;
+  bool from_trace = rows.empty();
+  if (from_trace) {
+    for (const CoreStats& c : core_stats(records, report.cores)) {
+      hosted::RegionCacheStats r;
+      r.hits = c.region_hits;
+      r.misses = c.region_misses;
+      r.refills = c.region_refills;
+      r.flushes = c.region_flushes;
+      rows.push_back(r);
+    }
+  }
+  uint64_t seen = 0;
+  for (const hosted::RegionCacheStats& r : rows) seen += r.hits + r.misses + r.bypassed + r.held;
+  if (seen == 0) return;
+  out << (from_trace ? "region memory caches per core (from the trace):\n"
+                     : "region memory caches per core (memfds; held: freed while a task might "
+                       "still map them):\n");
+  out << line("  %-5s %11s %13s %6s %9s", "core", "region h/m", "refill/flush", "held",
+              "bypassed");
+  for (size_t core = 0; core < rows.size(); ++core) {
+    const hosted::RegionCacheStats& r = rows[core];
+    std::string hits = std::to_string(r.hits) + "/" + std::to_string(r.misses);
+    std::string pool = std::to_string(r.refills) + "/" + std::to_string(r.flushes);
+    std::string held = from_trace ? "-" : std::to_string(r.held);
+    std::string bypassed = from_trace ? "-" : std::to_string(r.bypassed);
+    out << line("  %-5llu %11s %13s %6s %9s", (ull)core, hits.c_str(), pool.c_str(), held.c_str(),
+                bypassed.c_str());
+  }
+}
+
 }  // namespace
 
 void write_stats(std::ostream& out, const StatsReport& report,
@@ -101,6 +138,7 @@ void write_stats(std::ostream& out, const StatsReport& report,
   if (report.trace_lost > 0)
     out << line("  (%llu trace records were overwritten before they were read: the counts "
                 "above are low)", (ull)report.trace_lost);
+  write_region_caches(out, report, records);
 
   out << "per task:\n";
   out << line("  %-18s %6s %5s %9s %6s %9s %7s  %s", "task", "parent", "core", "syscalls",

@@ -4,6 +4,9 @@
 //   cores    counted from the trace records each emulated core wrote (syscalls, messages,
 //            blocks, wake-ups, task switches), and the per-core message-buffer caches'
 //            own counters (hits, misses, refills from and flushes to the shared pool)
+//   region caches  the hosted per-core caches of region memory (hosted/region_cache.h): the
+//            same four counters, plus memfds held back and regions too big for the cache;
+//            from the cache itself when the report has its counters, else from the trace
 //   tasks    Task::stats_* of every task the run saw
 //   ports    Port::stats_* of the scenario's ports and of every task's inbox
 //   objects  the scenario's grant regions (size, mappings left, revoked) and semaphores
@@ -12,6 +15,7 @@
 // Formatting is a pure function of the report (tested in tests/emulator/stats_test.cc).
 #pragma once
 
+#include <hosted/region_cache.h>
 #include <kernel/kernel.h>
 #include <kernel/trace.h>
 
@@ -58,12 +62,15 @@ struct CoreStats {
   uint64_t syscalls{0}, sends{0}, receives{0}, bytes{0}, blocks{0}, wakes{0};
   uint64_t switches{0};  // consecutive records of this core about different tasks
   uint64_t cache_hits{0}, cache_misses{0};
+  // Region memory (RegionCache* trace records).
+  uint64_t region_hits{0}, region_misses{0}, region_refills{0}, region_flushes{0};
 };
 
 struct StatsReport {
   kernel::KernelStats kernel{};
   uint32_t cores{0};
   std::vector<kernel::CoreCacheStats> caches;  // per core, from the kernel's KmemCache
+  std::vector<hosted::RegionCacheStats> region_caches;  // per core, from hosted::region_cache()
   std::vector<TaskStats> tasks;  // by id
   std::vector<PortStats> ports;  // in the order they were first seen
   std::vector<ObjectStats> objects;  // scenario regions and semaphores, in declaration order

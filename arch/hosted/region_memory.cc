@@ -15,17 +15,41 @@
 //   (M3) the runtime opens /proc/<pid>/fd/<N> O_RDONLY (read-only grant) or O_RDWR and
 //        mmaps it MAP_SHARED | MAP_FIXED over its reservation, PROT_READ [| PROT_WRITE];
 //        the descriptor is closed at once, the mapping keeps the memory.
+//   (M4) Unmapping is the other way round: the kernel forgets the mapping (region_unmap),
+//        *then* the runtime puts its reservation back over the pages, after the syscall
+//        returned and before it makes another one (its call lock covers both).
 // A read-only mapping comes from a read-only descriptor, so the task cannot mprotect it
 // writable: a write faults (SIGSEGV) and the emulator reports the writer killed (-11).
 // region_unmap frees the range (and tells the runtime the size, to put its reservation
 // back after the kernel said yes).
+//
+// DOC: hosted-region-cache
+// Per-core caches (KernelConfig::per_core_caches; hosted/region_cache.h). With them on, the
+// memfd of a destroyed region is kept for the next region made on that core:
+//   (C1) create takes a memfd from the core's magazine (or the pool, or memfd_create); its
+//        file size is the size class (>= the region), and it holds no pages: zeros;
+//   (C2) destroy, when no process can map the memfd any more, punches its pages out and
+//        gives it to the core's magazine;
+//   (C3) but after (M4) a task may still map it for a moment: its runtime has not yet put
+//        its reservation back, or the kernel forgot the task and its process is not dead
+//        yet. region_unmap notes every such task with its syscall count; destroy *holds*
+//        the memfd (truncated to 0: a stale access faults, as after a revoke) while any of
+//        them may still map it. The attach_self task is this very process: region_unmap
+//        puts its reservation back itself, at once, so it owes nothing;
+//   (C4) a task has unmapped for sure once it made another syscall (M4) or its process is
+//        dead; create releases the held memfds whose tasks all have, into the pool.
+// So the kernel never hands a task a memfd that another process still maps: a freed
+// region's memory is reachable by no task before it is reused, and reads as zeros.
 #include <arch/panic.h>
 #include <arch/region_memory.h>
 #include <harbor/sys.h>
+#include <hosted/region_cache.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <vector>
 
 #include "machine_core.h"
 
@@ -33,27 +57,86 @@ namespace arch {
 
 struct RegionMemory {
   int fd;
-  uint64_t size;
+  uint64_t size;                       // the region's
+  uint64_t file_size;                  // the memfd's: the size class when `cached`
+  bool cached{false};                  // from the per-core cache, and goes back to it
+  bool revoked{false};                 // truncated to 0 (region_memory_revoke)
+  kernel::Trace* trace{nullptr};       // the kernel's, for the cache's records
+  std::vector<hosted::RegionCache::Owed> owed;  // (C3) tasks that may still map it
 };
 
+namespace {
+
+using hosted::detail::t_cpu;
+
+hb_task_id_t current_task() { return t_cpu.task ? t_cpu.task->id : 0; }
+
+// (C4) Has this task certainly put its reservation back over the memory? Lock held.
+bool unmapped_for_sure(hosted::detail::MachineCore& machine, const hosted::RegionCache::Owed& owed) {
+  auto found = machine.m_live.find(owed.task);
+  if (found == machine.m_live.end()) return true;  // the context went after the reaping
+  const TaskContext* ctx = found->second;
+  if (ctx->exited) return true;     // the process is dead: its mappings went with it
+  if (!ctx->task) return false;     // forgotten, but its process may still run a moment
+  return ctx->task->stats_syscalls > owed.syscalls;  // (M4) a later call: done
+}
+
+}  // namespace
+
 int32_t region_memory_create(uint64_t size, RegionMemory** out) {
+  hosted::detail::MachineCore* machine = t_cpu.machine;
+  if (machine && machine->kernel().config().per_core_caches) {  // (C1)
+    hosted::RegionCache& cache = hosted::region_cache();
+    if (cache.held_count() > 0)
+      cache.release_held(machine, [machine](const hosted::RegionCache::Owed& owed) {
+        return unmapped_for_sure(*machine, owed);
+      });
+    kernel::Trace* trace = &machine->kernel().trace();
+    hosted::RegionCache::Memfd memfd = cache.alloc(current_core(), size, trace, current_task());
+    if (memfd.fd < 0) return HB_ERR_NO_MEMORY;
+    *out = new RegionMemory{memfd.fd, size, memfd.file_size, true, false, trace, {}};
+    return HB_OK;
+  }
   int fd = memfd_create("harbor-region", MFD_CLOEXEC);
   if (fd < 0) return HB_ERR_NO_MEMORY;
   if (ftruncate(fd, static_cast<off_t>(size)) != 0) {
     close(fd);
     return HB_ERR_NO_MEMORY;
   }
-  *out = new RegionMemory{fd, size};
+  *out = new RegionMemory{fd, size, size, false, false, nullptr, {}};
   return HB_OK;
 }
 
 void region_memory_destroy(RegionMemory* memory) {
-  close(memory->fd);
+  if (!memory->cached) {
+    close(memory->fd);
+    delete memory;
+    return;
+  }
+  hosted::RegionCache& cache = hosted::region_cache();
+  hosted::detail::MachineCore* machine = t_cpu.machine;
+  std::vector<hosted::RegionCache::Owed>& owed = memory->owed;
+  if (machine)
+    owed.erase(std::remove_if(owed.begin(), owed.end(),
+                              [machine](const hosted::RegionCache::Owed& o) {
+                                return unmapped_for_sure(*machine, o);
+                              }),
+               owed.end());
+  hosted::RegionCache::Memfd memfd{memory->fd, memory->file_size};
+  if (!owed.empty() || !machine) {  // (C3)
+    cache.hold(current_core(), memfd, machine, std::move(owed));
+  } else if (memory->revoked &&
+             ftruncate(memory->fd, static_cast<off_t>(memory->file_size)) != 0) {
+    close(memory->fd);  // could not make it whole again: not reusable
+  } else {  // (C2)
+    cache.free(current_core(), memfd, memory->trace, current_task());
+  }
   delete memory;
 }
 
 // DOC: hosted-revoke-truncates
 void region_memory_revoke(RegionMemory* memory) {
+  memory->revoked = true;
   if (ftruncate(memory->fd, 0) != 0) {
     // Nothing better to do: the mappings then keep working, which revoke must not allow.
     panic("region revoke: ftruncate failed");
@@ -70,6 +153,25 @@ void put(T& field, T value) {
 template <typename T>
 T get(T& field) {
   return std::atomic_ref<T>(field).load(std::memory_order_relaxed);
+}
+
+// (C3) Who may still map `memory` after this unmap (M4), and until when. Lock held.
+void note_unmap(TaskContext* ctx, RegionMemory* memory, uint64_t address, uint64_t size) {
+  if (ctx->exited) return;  // a dead process maps nothing
+  if (ctx->in_process) {
+    // This very process: put the reservation back now, as the runtime would after the call.
+    void* at = reinterpret_cast<void*>(address);
+    if (mmap(at, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1,
+             0) != MAP_FAILED)
+      return;
+  }
+  const uint64_t syscalls = ctx->task ? ctx->task->stats_syscalls : UINT64_MAX;
+  for (hosted::RegionCache::Owed& owed : memory->owed)
+    if (owed.task == ctx->id) {
+      owed.syscalls = syscalls;
+      return;
+    }
+  memory->owed.push_back({ctx->id, syscalls});
 }
 
 }  // namespace
@@ -94,8 +196,9 @@ int32_t region_map(TaskContext* ctx, RegionMemory* memory, uint64_t size, bool w
   return HB_OK;
 }
 
-void region_unmap(TaskContext* ctx, RegionMemory*, uint64_t address, uint64_t size) {
+void region_unmap(TaskContext* ctx, RegionMemory* memory, uint64_t address, uint64_t size) {
   ctx->regions.release(address, size);
+  if (memory->cached) note_unmap(ctx, memory, address, size);
   hosted::Channel* channel = ctx->channel;
   put(channel->map_address, address);
   put(channel->map_size, size);
