@@ -1,4 +1,6 @@
 // emulator/scenario.cc - the scenario parser: lines -> tokens -> directives -> checks.
+// Grant regions and semaphores, their directives and checks, are in scenario_objects.cc
+// (scenario_parser.h: the parser class both files implement).
 //
 // Two passes, so that every mistake in a file is reported at once:
 //   (1) each line is split into tokens and applied as a directive (errors: bad syntax);
@@ -8,6 +10,8 @@
 // Ports, regions and semaphores share one namespace: a handle line names its object, and
 // the verb says which kind it must be (recv/send: a port, map: a region, sem: a semaphore).
 #include "scenario.h"
+
+#include "scenario_parser.h"
 
 #include <cctype>
 #include <cstdint>
@@ -28,18 +32,6 @@ std::string ScenarioError::str() const {
 const PortDecl* Scenario::find_port(std::string_view name) const {
   for (const PortDecl& p : ports)
     if (p.name == name) return &p;
-  return nullptr;
-}
-
-const RegionDecl* Scenario::find_region(std::string_view name) const {
-  for (const RegionDecl& r : regions)
-    if (r.name == name) return &r;
-  return nullptr;
-}
-
-const SemaphoreDecl* Scenario::find_semaphore(std::string_view name) const {
-  for (const SemaphoreDecl& s : semaphores)
-    if (s.name == name) return &s;
   return nullptr;
 }
 
@@ -67,43 +59,7 @@ std::optional<uint64_t> parse_duration(std::string_view text) {
   return value * scale;
 }
 
-std::optional<uint64_t> parse_size(std::string_view text) {
-  size_t digits = 0;
-  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
-  if (digits == 0) return std::nullopt;
-  uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + digits, value);
-  if (ec != std::errc() || end != text.data() + digits) return std::nullopt;
-  const std::string_view unit = text.substr(digits);
-  uint64_t scale = 0;
-  if (unit.empty()) scale = 1;
-  else if (unit == "K" || unit == "KiB") scale = 1024;
-  else if (unit == "M" || unit == "MiB") scale = 1024 * 1024;
-  else return std::nullopt;
-  if (value == 0 || value > std::numeric_limits<uint64_t>::max() / scale) return std::nullopt;
-  return value * scale;
-}
-
 namespace {
-
-// What a task may do with a scenario's region or semaphore: the rights its handle gets. DUP
-// and TRANSFER always, so that it can pass the handle on (with these rights or fewer).
-constexpr uint32_t kPassOn = HB_RIGHT_DUP | HB_RIGHT_TRANSFER;
-constexpr uint64_t kMaxRegionSize = 256ull << 20;  // kernel::GrantRegion::kMaxSize
-
-bool is_name(std::string_view s) {
-  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
-  for (char c : s)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
-  return true;
-}
-
-template <typename Int>
-bool parse_int(std::string_view s, Int& out) {
-  if (s.empty()) return false;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && end == s.data() + s.size();
-}
 
 // Splits a line into words. "double quotes" keep spaces (\" and \\ escape); '#' at the start
 // of a word begins a comment. Returns false with `error` set for an unterminated quote.
@@ -145,348 +101,264 @@ std::string rest_of_line(std::string_view line, std::string_view keyword) {
   return std::string(rest);
 }
 
-class Parser {
- public:
-  explicit Parser(const std::string& file) { m_scenario.file = file; }
-
-  void line(int number, std::string_view text) {
-    m_line = number;
-    std::vector<std::string> words;
-    std::string error;
-    if (!tokenize(text, words, error)) return fail(error);
-    if (words.empty()) return;
-    const std::string& verb = words[0];
-    if (verb == "title") return title(rest_of_line(text, verb));
-    if (verb == "say") return m_scenario.narration.push_back(rest_of_line(text, verb));
-    if (verb == "timeout") return timeout(words);
-    if (verb == "port") return port(words);
-    if (verb == "region") return region(words);
-    if (verb == "semaphore") return semaphore(words);
-    if (verb == "task") return task(words);
-    if (verb == "core" || verb == "recv" || verb == "send" || verb == "map" || verb == "sem" ||
-        verb == "expect" || verb == "kill") {
-      if (m_scenario.tasks.empty())
-        return fail("`" + verb + "` belongs to a task: write it after a `task` line");
-      TaskDecl& t = m_scenario.tasks.back();
-      if (verb == "core") return core(t, words);
-      if (verb == "recv" || verb == "send") return handle(t, words);
-      if (verb == "map") return map(t, words);
-      if (verb == "sem") return sem(t, words);
-      if (verb == "expect") return expect(t, words);
-      return kill(t, words);
-    }
-    fail("unknown directive `" + verb +
-         "` (expected title, say, timeout, port, region, semaphore, task, core, recv, send, "
-         "map, sem, expect or kill)");
-  }
-
-  ParseResult finish() {
-    check();
-    std::stable_sort(m_errors.begin(), m_errors.end(),
-                     [](const ScenarioError& a, const ScenarioError& b) {
-                       auto key = [](int line) { return line == 0 ? INT32_MAX : line; };
-                       return key(a.line) < key(b.line);  // about the whole file: last
-                     });
-    ParseResult result;
-    result.errors = std::move(m_errors);
-    if (result.errors.empty()) result.scenario = std::move(m_scenario);
-    return result;
-  }
-
- private:
-  void fail(std::string reason, int line = -1) {
-    m_errors.push_back({m_scenario.file, line < 0 ? m_line : line, std::move(reason)});
-  }
-
-  void title(std::string text) {
-    if (!m_scenario.title.empty()) return fail("a second `title` (one per scenario)");
-    if (text.empty()) return fail("`title` needs some text");
-    m_scenario.title = std::move(text);
-  }
-
-  void timeout(const std::vector<std::string>& w) {
-    std::optional<uint64_t> ns = w.size() == 2 ? parse_duration(w[1]) : std::nullopt;
-    if (!ns || *ns == 0)
-      return fail("usage: timeout DURATION, e.g. `timeout 5s` (units: ns, us, ms, s)");
-    m_scenario.timeout_ns = *ns;
-  }
-
-  void port(const std::vector<std::string>& w) {
-    if (w.size() < 3)
-      return fail("usage: port NAME rendezvous|bounded CAPACITY|unbounded [system] [shared]");
-    PortDecl p;
-    p.name = w[1];
-    p.line = m_line;
-    if (!is_name(p.name)) return fail("`" + p.name + "` is not a valid port name (letters, digits, _ and -)");
-    if (!unique(p.name)) return;
-    m_broken_names.insert(p.name);  // until the line turns out fine: no cascade of errors
-    size_t next = 3;
-    if (w[2] == "rendezvous") {
-      p.mode = HB_PORT_RENDEZVOUS;
-      if (w.size() > 3 && w[3] == "0") next = 4;  // "rendezvous 0" is allowed, and means it
-    } else if (w[2] == "bounded") {
-      p.mode = HB_PORT_BOUNDED;
-      if (w.size() < 4 || !parse_int(w[3], p.capacity) || p.capacity == 0)
-        return fail("a bounded port needs a capacity of at least 1, e.g. `port " + p.name +
-                    " bounded 4`");
-      next = 4;
-    } else if (w[2] == "unbounded") {
-      p.mode = HB_PORT_UNBOUNDED;
-    } else {
-      return fail("unknown port mode `" + w[2] + "` (rendezvous, bounded N or unbounded)");
-    }
-    for (size_t i = next; i < w.size(); ++i) {
-      if (w[i] == "system") p.flags |= HB_PORT_SYSTEM;
-      else if (w[i] == "shared") p.flags |= HB_PORT_SHARED_RECV;
-      else return fail("unexpected `" + w[i] + "` after the port mode (only system, shared)");
-    }
-    if ((p.flags & HB_PORT_SHARED_RECV) && !(p.flags & HB_PORT_SYSTEM))
-      fail("only a `system` port can have a `shared` receive right");  // kept: no cascade
-    m_broken_names.erase(p.name);
-    m_scenario.ports.push_back(std::move(p));
-  }
-
-  // Ports, regions and semaphores share one namespace (handle lines name them).
-  bool unique(const std::string& name) {
-    const char* kind = m_scenario.find_port(name)       ? "a port"
-                       : m_scenario.find_region(name)    ? "a region"
-                       : m_scenario.find_semaphore(name) ? "a semaphore"
-                                                         : nullptr;
-    if (kind) fail("`" + name + "` is declared twice (" + kind + " already has that name)");
-    return kind == nullptr;
-  }
-
-  void region(const std::vector<std::string>& w) {
-    if (w.size() != 3) {
-      if (w.size() > 1) m_broken_names.insert(w[1]);  // no cascade of errors
-      return fail("usage: region NAME SIZE, e.g. `region shelf 4KiB`");
-    }
-    RegionDecl r;
-    r.name = w[1];
-    r.line = m_line;
-    if (!is_name(r.name))
-      return fail("`" + r.name + "` is not a valid region name (letters, digits, _ and -)");
-    if (!unique(r.name)) return;
-    std::optional<uint64_t> size = parse_size(w[2]);
-    if (!size || *size > kMaxRegionSize) {
-      m_broken_names.insert(r.name);
-      return fail("a region's size is 1 byte to 256 MiB, in bytes or with K, KiB, M or MiB, "
-                  "e.g. `region " + r.name + " 64KiB` (got `" + w[2] + "`)");
-    }
-    r.size = *size;
-    m_scenario.regions.push_back(std::move(r));
-  }
-
-  void semaphore(const std::vector<std::string>& w) {
-    if (w.size() != 4) {
-      if (w.size() > 1) m_broken_names.insert(w[1]);  // no cascade of errors
-      return fail("usage: semaphore NAME INITIAL MAX, e.g. `semaphore free 8 8`");
-    }
-    SemaphoreDecl s;
-    s.name = w[1];
-    s.line = m_line;
-    if (!is_name(s.name))
-      return fail("`" + s.name + "` is not a valid semaphore name (letters, digits, _ and -)");
-    if (!unique(s.name)) return;
-    if (!parse_int(w[2], s.initial) || !parse_int(w[3], s.max) || s.max == 0 ||
-        s.initial > s.max) {
-      m_broken_names.insert(s.name);
-      return fail("a semaphore needs 0 <= INITIAL <= MAX and MAX >= 1, e.g. `semaphore " +
-                  s.name + " 0 8` (got `" + w[2] + " " + w[3] + "`)");
-    }
-    m_scenario.semaphores.push_back(std::move(s));
-  }
-
-  void task(const std::vector<std::string>& w) {
-    if (w.size() < 3) return fail("usage: task NAME PROGRAM [ARG...]");
-    if (!is_name(w[1])) return fail("`" + w[1] + "` is not a valid task name (letters, digits, _ and -)");
-    if (m_scenario.find_task(w[1])) return fail("task `" + w[1] + "` is declared twice");
-    TaskDecl t;
-    t.name = w[1];
-    t.program = w[2];
-    t.args.assign(w.begin() + 3, w.end());
-    t.line = m_line;
-    m_scenario.tasks.push_back(std::move(t));
-  }
-
-  void core(TaskDecl& t, const std::vector<std::string>& w) {
-    uint32_t n = 0;
-    if (w.size() != 2 || !parse_int(w[1], n) || n >= 64)
-      return fail("usage: core N, with N from 0 to 63");
-    t.core = n;
-  }
-
-  void handle(TaskDecl& t, const std::vector<std::string>& w) {
-    HandleDecl h;
-    h.kind = w[0] == "recv" ? HandleKind::Recv : HandleKind::Send;
-    h.line = m_line;
-    const bool badge_form = h.kind == HandleKind::Send && w.size() == 4 && w[2] == "badge";
-    if (w.size() != 2 && !badge_form)
-      return fail(h.kind == HandleKind::Recv ? "usage: recv PORT" : "usage: send PORT [badge N]");
-    h.object = w[1];
-    if (badge_form && !parse_int(w[3], h.badge))
-      return fail("the badge must be a number, e.g. `send " + h.object + " badge 7`");
-    add_handle(t, std::move(h));
-  }
-
-  // map REGION ro|rw [manage]: a handle to a grant region. ro = READ|MAP (a read-only grant:
-  // a writable mapping is HB_ERR_ACCESS), rw adds WRITE, manage adds MANAGE (revoke).
-  void map(TaskDecl& t, const std::vector<std::string>& w) {
-    const char* usage = "usage: map REGION ro|rw [manage], e.g. `map shelf ro`";
-    if (w.size() < 3 || w.size() > 4) return fail(usage);
-    HandleDecl h;
-    h.kind = HandleKind::Map;
-    h.object = w[1];
-    h.line = m_line;
-    h.rights = HB_RIGHT_READ | HB_RIGHT_MAP | kPassOn;
-    if (w[2] == "rw") h.rights |= HB_RIGHT_WRITE;
-    else if (w[2] != "ro") return fail(usage);
-    if (w.size() == 4) {
-      if (w[3] != "manage") return fail(usage);
-      h.rights |= HB_RIGHT_MANAGE;
-    }
-    add_handle(t, std::move(h));
-  }
-
-  // sem SEMAPHORE wait|post [wait|post]: a handle to a semaphore. wait = HB_RIGHT_RECV
-  // (hb_sem_wait), post = HB_RIGHT_SEND (hb_sem_post).
-  void sem(TaskDecl& t, const std::vector<std::string>& w) {
-    const char* usage = "usage: sem SEMAPHORE wait|post [wait|post], e.g. `sem free wait post`";
-    if (w.size() < 3 || w.size() > 4) return fail(usage);
-    HandleDecl h;
-    h.kind = HandleKind::Sem;
-    h.object = w[1];
-    h.line = m_line;
-    h.rights = kPassOn;
-    for (size_t i = 2; i < w.size(); ++i) {
-      if (w[i] == "wait") h.rights |= HB_RIGHT_RECV;
-      else if (w[i] == "post") h.rights |= HB_RIGHT_SEND;
-      else return fail(usage);
-    }
-    add_handle(t, std::move(h));
-  }
-
-  void add_handle(TaskDecl& t, HandleDecl h) {
-    if (t.handles.size() == HB_MSG_HANDLES_MAX)
-      return fail("task `" + t.name + "` already has " + std::to_string(HB_MSG_HANDLES_MAX) +
-                  " handles, the most a start message carries");
-    t.handles.push_back(std::move(h));
-  }
-
-  // What `name` is, for "`x` is a region, not a port".
-  const char* kind_of(const std::string& name) const {
-    if (m_scenario.find_port(name)) return "a port";
-    if (m_scenario.find_region(name)) return "a region";
-    if (m_scenario.find_semaphore(name)) return "a semaphore";
-    return nullptr;
-  }
-
-  void expect(TaskDecl& t, const std::vector<std::string>& w) {
-    if (w.size() == 3 && w[1] == "output") return t.expect_output.push_back(w[2]);
-    if (w.size() == 3 && w[1] == "exit") {
-      if (!parse_int(w[2], t.expect_code)) return fail("`expect exit` needs a number");
-      t.expect = ExpectKind::Exit;
-      return;
-    }
-    if (w.size() == 2 && w[1] == "killed") {
-      t.expect = ExpectKind::Killed;
-      return;
-    }
-    if (w.size() == 2 && w[1] == "any") {
-      t.expect = ExpectKind::Any;
-      return;
-    }
-    fail("usage: expect exit N | expect killed | expect any | expect output \"TEXT\"");
-  }
-
-  void kill(TaskDecl& t, const std::vector<std::string>& w) {
-    std::optional<uint64_t> ns =
-        w.size() == 3 && w[1] == "after" ? parse_duration(w[2]) : std::nullopt;
-    if (!ns) return fail("usage: kill after DURATION, e.g. `kill after 200ms`");
-    t.kill_after_ns = *ns;
-  }
-
-  // (2) Whole-file checks.
-  void check() {
-    if (m_scenario.tasks.empty()) fail("no `task` declared: a scenario starts at least one", 0);
-
-    std::map<std::string, int> receivers;  // port -> tasks holding its receive right
-    std::set<std::string> handed_out;      // regions and semaphores some task gets
-    for (const TaskDecl& t : m_scenario.tasks) {
-      for (const HandleDecl& h : t.handles) {
-        if (m_broken_names.count(h.object)) continue;  // its own line has the error
-        const bool port_verb = h.kind == HandleKind::Recv || h.kind == HandleKind::Send;
-        const char* want = port_verb ? "port" : h.kind == HandleKind::Map ? "region" : "semaphore";
-        const char* verb = h.kind == HandleKind::Recv   ? "recv"
-                           : h.kind == HandleKind::Send ? "send"
-                           : h.kind == HandleKind::Map  ? "map"
-                                                        : "sem";
-        const bool found = port_verb ? m_scenario.find_port(h.object) != nullptr
-                           : h.kind == HandleKind::Map ? m_scenario.find_region(h.object) != nullptr
-                                                       : m_scenario.find_semaphore(h.object) != nullptr;
-        if (!found) {
-          if (const char* is = kind_of(h.object))
-            fail("`" + h.object + "` is " + is + ", but `" + verb + "` takes a " + want, h.line);
-          else
-            fail("no " + std::string(want) + " named `" + h.object + "` (declare it with `" +
-                     want + " " + h.object + " ...`)",
-                 h.line);
-          continue;
-        }
-        if (h.kind == HandleKind::Recv) ++receivers[h.object];
-        if (!port_verb) handed_out.insert(h.object);
-      }
-    }
-    for (const RegionDecl& r : m_scenario.regions)
-      if (!handed_out.count(r.name))
-        fail("no task gets region `" + r.name + "`: give one `map " + r.name + " rw`", r.line);
-    for (const SemaphoreDecl& s : m_scenario.semaphores)
-      if (!handed_out.count(s.name))
-        fail("no task gets semaphore `" + s.name + "`: give one `sem " + s.name + " wait`",
-             s.line);
-    for (const PortDecl& p : m_scenario.ports) {
-      const int n = receivers[p.name];
-      if (n == 0)
-        fail("nobody receives from port `" + p.name + "`: give one task `recv " + p.name + "`",
-             p.line);
-      if (n > 1 && !(p.flags & HB_PORT_SHARED_RECV))
-        fail("port `" + p.name + "` has " + std::to_string(n) +
-                 " receivers, but a port has exactly one receive right (declare it "
-                 "`system shared` to share it)",
-             p.line);
-    }
-
-    // ${TASK} in arguments: the task must start earlier, so that its id is known.
-    for (size_t i = 0; i < m_scenario.tasks.size(); ++i) {
-      const TaskDecl& t = m_scenario.tasks[i];
-      for (const std::string& arg : t.args) {
-        std::string out, missing;
-        auto earlier = [&](const std::string& name) -> std::optional<std::string> {
-          for (size_t j = 0; j < i; ++j)
-            if (m_scenario.tasks[j].name == name) return "0";
-          return std::nullopt;
-        };
-        if (expand_task_refs(arg, earlier, out, missing)) continue;
-        if (m_scenario.find_task(missing))
-          fail("`${" + missing + "}`: task `" + missing + "` starts after `" + t.name +
-                   "`, so its id is not known yet (declare it earlier)",
-               t.line);
-        else
-          fail("`" + arg + "` refers to `" + missing + "`, which is not a task", t.line);
-      }
-    }
-  }
-
-  Scenario m_scenario;
-  std::vector<ScenarioError> m_errors;
-  std::set<std::string> m_broken_names;  // declared on a line with an error
-  int m_line{0};
-};
-
 }  // namespace
 
+namespace detail {
+
+bool is_name(std::string_view s) {
+  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
+  return true;
+}
+
+void Parser::line(int number, std::string_view text) {
+  m_line = number;
+  std::vector<std::string> words;
+  std::string error;
+  if (!tokenize(text, words, error)) return fail(error);
+  if (words.empty()) return;
+  const std::string& verb = words[0];
+  if (verb == "title") return title(rest_of_line(text, verb));
+  if (verb == "say") return m_scenario.narration.push_back(rest_of_line(text, verb));
+  if (verb == "timeout") return timeout(words);
+  if (verb == "port") return port(words);
+  if (verb == "region") return region(words);
+  if (verb == "semaphore") return semaphore(words);
+  if (verb == "task") return task(words);
+  if (verb == "core" || verb == "recv" || verb == "send" || verb == "map" || verb == "sem" ||
+      verb == "expect" || verb == "kill") {
+    if (m_scenario.tasks.empty())
+      return fail("`" + verb + "` belongs to a task: write it after a `task` line");
+    TaskDecl& t = m_scenario.tasks.back();
+    if (verb == "core") return core(t, words);
+    if (verb == "recv" || verb == "send") return handle(t, words);
+    if (verb == "map") return map(t, words);
+    if (verb == "sem") return sem(t, words);
+    if (verb == "expect") return expect(t, words);
+    return kill(t, words);
+  }
+  fail("unknown directive `" + verb +
+       "` (expected title, say, timeout, port, region, semaphore, task, core, recv, send, "
+       "map, sem, expect or kill)");
+}
+
+ParseResult Parser::finish() {
+  check();
+  std::stable_sort(m_errors.begin(), m_errors.end(),
+                   [](const ScenarioError& a, const ScenarioError& b) {
+                     auto key = [](int line) { return line == 0 ? INT32_MAX : line; };
+                     return key(a.line) < key(b.line);  // about the whole file: last
+                   });
+  ParseResult result;
+  result.errors = std::move(m_errors);
+  if (result.errors.empty()) result.scenario = std::move(m_scenario);
+  return result;
+}
+
+void Parser::fail(std::string reason, int line) {
+  m_errors.push_back({m_scenario.file, line < 0 ? m_line : line, std::move(reason)});
+}
+
+// Ports, regions and semaphores share one namespace (handle lines name them).
+bool Parser::unique(const std::string& name) {
+  const char* kind = m_scenario.find_port(name)       ? "a port"
+                     : m_scenario.find_region(name)    ? "a region"
+                     : m_scenario.find_semaphore(name) ? "a semaphore"
+                                                       : nullptr;
+  if (kind) fail("`" + name + "` is declared twice (" + kind + " already has that name)");
+  return kind == nullptr;
+}
+
+// What `name` is, for "`x` is a region, not a port".
+const char* Parser::kind_of(const std::string& name) const {
+  if (m_scenario.find_port(name)) return "a port";
+  if (m_scenario.find_region(name)) return "a region";
+  if (m_scenario.find_semaphore(name)) return "a semaphore";
+  return nullptr;
+}
+
+void Parser::add_handle(TaskDecl& t, HandleDecl h) {
+  if (t.handles.size() == HB_MSG_HANDLES_MAX)
+    return fail("task `" + t.name + "` already has " + std::to_string(HB_MSG_HANDLES_MAX) +
+                " handles, the most a start message carries");
+  t.handles.push_back(std::move(h));
+}
+
+void Parser::title(std::string text) {
+  if (!m_scenario.title.empty()) return fail("a second `title` (one per scenario)");
+  if (text.empty()) return fail("`title` needs some text");
+  m_scenario.title = std::move(text);
+}
+
+void Parser::timeout(const Words& w) {
+  std::optional<uint64_t> ns = w.size() == 2 ? parse_duration(w[1]) : std::nullopt;
+  if (!ns || *ns == 0)
+    return fail("usage: timeout DURATION, e.g. `timeout 5s` (units: ns, us, ms, s)");
+  m_scenario.timeout_ns = *ns;
+}
+
+void Parser::port(const Words& w) {
+  if (w.size() < 3)
+    return fail("usage: port NAME rendezvous|bounded CAPACITY|unbounded [system] [shared]");
+  PortDecl p;
+  p.name = w[1];
+  p.line = m_line;
+  if (!is_name(p.name)) return fail("`" + p.name + "` is not a valid port name (letters, digits, _ and -)");
+  if (!unique(p.name)) return;
+  m_broken_names.insert(p.name);  // until the line turns out fine: no cascade of errors
+  size_t next = 3;
+  if (w[2] == "rendezvous") {
+    p.mode = HB_PORT_RENDEZVOUS;
+    if (w.size() > 3 && w[3] == "0") next = 4;  // "rendezvous 0" is allowed, and means it
+  } else if (w[2] == "bounded") {
+    p.mode = HB_PORT_BOUNDED;
+    if (w.size() < 4 || !parse_int(w[3], p.capacity) || p.capacity == 0)
+      return fail("a bounded port needs a capacity of at least 1, e.g. `port " + p.name +
+                  " bounded 4`");
+    next = 4;
+  } else if (w[2] == "unbounded") {
+    p.mode = HB_PORT_UNBOUNDED;
+  } else {
+    return fail("unknown port mode `" + w[2] + "` (rendezvous, bounded N or unbounded)");
+  }
+  for (size_t i = next; i < w.size(); ++i) {
+    if (w[i] == "system") p.flags |= HB_PORT_SYSTEM;
+    else if (w[i] == "shared") p.flags |= HB_PORT_SHARED_RECV;
+    else return fail("unexpected `" + w[i] + "` after the port mode (only system, shared)");
+  }
+  if ((p.flags & HB_PORT_SHARED_RECV) && !(p.flags & HB_PORT_SYSTEM))
+    fail("only a `system` port can have a `shared` receive right");  // kept: no cascade
+  m_broken_names.erase(p.name);
+  m_scenario.ports.push_back(std::move(p));
+}
+
+void Parser::task(const Words& w) {
+  if (w.size() < 3) return fail("usage: task NAME PROGRAM [ARG...]");
+  if (!is_name(w[1])) return fail("`" + w[1] + "` is not a valid task name (letters, digits, _ and -)");
+  if (m_scenario.find_task(w[1])) return fail("task `" + w[1] + "` is declared twice");
+  TaskDecl t;
+  t.name = w[1];
+  t.program = w[2];
+  t.args.assign(w.begin() + 3, w.end());
+  t.line = m_line;
+  m_scenario.tasks.push_back(std::move(t));
+}
+
+void Parser::core(TaskDecl& t, const Words& w) {
+  uint32_t n = 0;
+  if (w.size() != 2 || !parse_int(w[1], n) || n >= 64)
+    return fail("usage: core N, with N from 0 to 63");
+  t.core = n;
+}
+
+void Parser::handle(TaskDecl& t, const Words& w) {
+  HandleDecl h;
+  h.kind = w[0] == "recv" ? HandleKind::Recv : HandleKind::Send;
+  h.line = m_line;
+  const bool badge_form = h.kind == HandleKind::Send && w.size() == 4 && w[2] == "badge";
+  if (w.size() != 2 && !badge_form)
+    return fail(h.kind == HandleKind::Recv ? "usage: recv PORT" : "usage: send PORT [badge N]");
+  h.object = w[1];
+  if (badge_form && !parse_int(w[3], h.badge))
+    return fail("the badge must be a number, e.g. `send " + h.object + " badge 7`");
+  add_handle(t, std::move(h));
+}
+
+void Parser::expect(TaskDecl& t, const Words& w) {
+  if (w.size() == 3 && w[1] == "output") return t.expect_output.push_back(w[2]);
+  if (w.size() == 3 && w[1] == "exit") {
+    if (!parse_int(w[2], t.expect_code)) return fail("`expect exit` needs a number");
+    t.expect = ExpectKind::Exit;
+    return;
+  }
+  if (w.size() == 2 && w[1] == "killed") {
+    t.expect = ExpectKind::Killed;
+    return;
+  }
+  if (w.size() == 2 && w[1] == "any") {
+    t.expect = ExpectKind::Any;
+    return;
+  }
+  fail("usage: expect exit N | expect killed | expect any | expect output \"TEXT\"");
+}
+
+void Parser::kill(TaskDecl& t, const Words& w) {
+  std::optional<uint64_t> ns =
+      w.size() == 3 && w[1] == "after" ? parse_duration(w[2]) : std::nullopt;
+  if (!ns) return fail("usage: kill after DURATION, e.g. `kill after 200ms`");
+  t.kill_after_ns = *ns;
+}
+
+// (2) Whole-file checks.
+void Parser::check() {
+  if (m_scenario.tasks.empty()) fail("no `task` declared: a scenario starts at least one", 0);
+
+  std::map<std::string, int> receivers;  // port -> tasks holding its receive right
+  std::set<std::string> handed_out;      // regions and semaphores some task gets
+  for (const TaskDecl& t : m_scenario.tasks) {
+    for (const HandleDecl& h : t.handles) {
+      if (m_broken_names.count(h.object)) continue;  // its own line has the error
+      const bool port_verb = h.kind == HandleKind::Recv || h.kind == HandleKind::Send;
+      const char* want = port_verb ? "port" : h.kind == HandleKind::Map ? "region" : "semaphore";
+      const char* verb = h.kind == HandleKind::Recv   ? "recv"
+                         : h.kind == HandleKind::Send ? "send"
+                         : h.kind == HandleKind::Map  ? "map"
+                                                      : "sem";
+      const bool found = port_verb ? m_scenario.find_port(h.object) != nullptr
+                         : h.kind == HandleKind::Map ? m_scenario.find_region(h.object) != nullptr
+                                                     : m_scenario.find_semaphore(h.object) != nullptr;
+      if (!found) {
+        if (const char* is = kind_of(h.object))
+          fail("`" + h.object + "` is " + is + ", but `" + verb + "` takes a " + want, h.line);
+        else
+          fail("no " + std::string(want) + " named `" + h.object + "` (declare it with `" +
+                   want + " " + h.object + " ...`)",
+               h.line);
+        continue;
+      }
+      if (h.kind == HandleKind::Recv) ++receivers[h.object];
+      if (!port_verb) handed_out.insert(h.object);
+    }
+  }
+  check_objects(handed_out);
+  for (const PortDecl& p : m_scenario.ports) {
+    const int n = receivers[p.name];
+    if (n == 0)
+      fail("nobody receives from port `" + p.name + "`: give one task `recv " + p.name + "`",
+           p.line);
+    if (n > 1 && !(p.flags & HB_PORT_SHARED_RECV))
+      fail("port `" + p.name + "` has " + std::to_string(n) +
+               " receivers, but a port has exactly one receive right (declare it "
+               "`system shared` to share it)",
+           p.line);
+  }
+
+  // ${TASK} in arguments: the task must start earlier, so that its id is known.
+  for (size_t i = 0; i < m_scenario.tasks.size(); ++i) {
+    const TaskDecl& t = m_scenario.tasks[i];
+    for (const std::string& arg : t.args) {
+      std::string out, missing;
+      auto earlier = [&](const std::string& name) -> std::optional<std::string> {
+        for (size_t j = 0; j < i; ++j)
+          if (m_scenario.tasks[j].name == name) return "0";
+        return std::nullopt;
+      };
+      if (expand_task_refs(arg, earlier, out, missing)) continue;
+      if (m_scenario.find_task(missing))
+        fail("`${" + missing + "}`: task `" + missing + "` starts after `" + t.name +
+                 "`, so its id is not known yet (declare it earlier)",
+             t.line);
+      else
+        fail("`" + arg + "` refers to `" + missing + "`, which is not a task", t.line);
+    }
+  }
+}
+
+}  // namespace detail
+
 ParseResult parse_scenario(std::string_view text, const std::string& file) {
-  Parser parser(file);
+  detail::Parser parser(file);
   int number = 0;
   while (!text.empty()) {
     const size_t end = text.find('\n');
