@@ -226,11 +226,17 @@ void Observer::read_stats(kernel::Kernel& k) {
       s.size = region->size();
       s.mappings = region->mapping_count();
       s.revoked = region->revoked();
+      s.maps = region->stats_maps;
+      s.unmaps = region->stats_unmaps;
+      s.revokes = region->stats_revokes;
     } else {
       auto* sem = static_cast<kernel::Semaphore*>(o);
       s.kind = ObjectStats::Kind::Semaphore;
       s.count = sem->count();
       s.max = sem->max();
+      s.posts = sem->stats_posts;
+      s.waits = sem->stats_waits;
+      s.blocks = sem->stats_blocks;
     }
     m_report.objects.push_back(std::move(s));
     o->release();

@@ -102,6 +102,31 @@ void write_region_caches(std::ostream& out, const StatsReport& report,
   }
 }
 
+// The scenario's regions and semaphores: what the kernel counted for each over the run
+// (GrantRegion::stats_*, Semaphore::stats_*), and its state at the end.
+void write_objects(std::ostream& out, const StatsReport& report) {
+  if (report.objects.empty()) return;  // a scenario without regions or semaphores
+  auto count = [](uint64_t n, const char* what) { return std::to_string(n) + " " + what; };
+  out << "per region and semaphore (calls over the run; state at the end):\n";
+  out << line("  %-26s %-10s %-38s %s", "object", "kind", "calls", "state");
+  for (const ObjectStats& o : report.objects) {
+    std::string calls, state;
+    if (o.kind == ObjectStats::Kind::Region) {
+      calls = count(o.maps, "maps") + ", " + count(o.unmaps, "unmaps");
+      if (o.revokes) calls += ", " + count(o.revokes, o.revokes == 1 ? "revoke" : "revokes");
+      state = std::to_string(o.size) + " bytes, " + std::to_string(o.mappings) +
+              (o.mappings == 1 ? " mapping" : " mappings") + (o.revoked ? ", revoked" : "");
+    } else {
+      calls = count(o.posts, "posts") + ", " + count(o.waits, "waits") + " (" +
+              count(o.blocks, "blocked") + ")";
+      state = "count " + std::to_string(o.count) + " of max " + std::to_string(o.max);
+    }
+    out << line("  %-26s %-10s %-38s %s", o.label.c_str(),
+                o.kind == ObjectStats::Kind::Region ? "region" : "semaphore", calls.c_str(),
+                state.c_str());
+  }
+}
+
 }  // namespace
 
 void write_stats(std::ostream& out, const StatsReport& report,
@@ -162,19 +187,7 @@ void write_stats(std::ostream& out, const StatsReport& report,
   }
   if (report.ports.empty()) out << "  (none seen)\n";
 
-  if (report.objects.empty()) return;  // a scenario without regions or semaphores
-  out << "per region and semaphore (at the end of the run):\n";
-  out << line("  %-26s %-10s %s", "object", "kind", "state");
-  for (const ObjectStats& o : report.objects) {
-    std::string state;
-    if (o.kind == ObjectStats::Kind::Region)
-      state = std::to_string(o.size) + " bytes, " + std::to_string(o.mappings) +
-              (o.mappings == 1 ? " mapping" : " mappings") + (o.revoked ? ", revoked" : "");
-    else
-      state = "count " + std::to_string(o.count) + " of max " + std::to_string(o.max);
-    out << line("  %-26s %-10s %s", o.label.c_str(),
-                o.kind == ObjectStats::Kind::Region ? "region" : "semaphore", state.c_str());
-  }
+  write_objects(out, report);
 }
 
 }  // namespace emu

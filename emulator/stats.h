@@ -54,7 +54,9 @@ struct ObjectStats {
   uint64_t size{0};       // region: bytes (whole pages)
   uint32_t mappings{0};   // region: mappings still made at the end
   bool revoked{false};    // region
+  uint64_t maps{0}, unmaps{0}, revokes{0};  // region: GrantRegion::stats_*
   uint32_t count{0}, max{0};  // semaphore: units left at the end, of max
+  uint64_t posts{0}, waits{0}, blocks{0};   // semaphore: Semaphore::stats_*
 };
 
 struct CoreStats {

@@ -55,6 +55,7 @@ Result<Mapping*> GrantRegion::map(Task& task, bool writable) {
   mapping->address = address;
   mapping->writable = writable;
   retain();  // a mapping keeps the memory alive after the last handle closes
+  ++stats_maps;
   m_mappings.push_back(*mapping);
   task.m_mappings.push_back(*mapping);
   return mapping;
@@ -66,6 +67,7 @@ void GrantRegion::unmap(Mapping& mapping) {
   if (task->context())
     arch::region_unmap(task->context(), region->m_memory, mapping.address, region->m_size);
   region->m_mappings.remove(mapping);
+  ++region->stats_unmaps;
   task->m_mappings.remove(mapping);
   task->quota().release_mapping();
   destroy(&mapping);

@@ -56,6 +56,11 @@ class GrantRegion final : public KernelObject {
   static void unmap(Mapping& mapping);
   void revoke();
 
+  // Statistics (harbor-emu --stats), under the kernel lock the region's calls take.
+  uint64_t stats_maps{0};     // mappings made (map)
+  uint64_t stats_unmaps{0};   // mappings removed: hb_region_unmap, or the task's exit
+  uint64_t stats_revokes{0};  // hb_region_revoke calls that succeeded (kernel/sys_region.cc)
+
  private:
   void destroy_self() override;
 

@@ -30,6 +30,12 @@ class Semaphore final : public KernelObject {
   // Adds `n` units, waking up to n waiters. InvalidArg (nothing changed) past max.
   Status post(uint32_t n);
 
+  // Statistics (harbor-emu --stats), counted by hb_sem_wait and hb_sem_post
+  // (kernel/sys_semaphore.cc) under the kernel lock those take.
+  uint64_t stats_posts{0};   // hb_sem_post calls that added units
+  uint64_t stats_waits{0};   // hb_sem_wait calls on it (a unit taken, a block, or WOULD_BLOCK)
+  uint64_t stats_blocks{0};  // ... of which blocked until a post or a timeout
+
  private:
   void destroy_self() override;
 

@@ -59,7 +59,9 @@ int64_t region_unmap(Kernel&, Task& t, uint64_t address) {
 int64_t region_revoke(Kernel&, Task& t, hb_handle_t handle) {
   Result<Capability*> found = t.handles().lookup(handle, ObjectType::Region, HB_RIGHT_MANAGE);
   if (!found.ok()) return to_status(found.error());
-  static_cast<GrantRegion*>(found.value()->object)->revoke();
+  GrantRegion& region = *static_cast<GrantRegion*>(found.value()->object);
+  region.revoke();
+  ++region.stats_revokes;
   return HB_OK;
 }
 

@@ -24,8 +24,10 @@ int64_t sem_wait(Kernel& k, Task& t, hb_handle_t handle, hb_time_t timeout) {
   Result<Capability*> cap = t.handles().lookup(handle, ObjectType::Semaphore, HB_RIGHT_RECV);
   if (!cap.ok()) return to_status(cap.error());
   Semaphore& sem = *static_cast<Semaphore*>(cap.value()->object);
+  ++sem.stats_waits;
   if (sem.try_take()) return HB_OK;
   if (timeout == HB_NOWAIT) return HB_ERR_WOULD_BLOCK;
+  ++sem.stats_blocks;
   t.wait().kind = WaitKind::Semaphore;
   t.wait().semaphore = &sem;
   sem.add_waiter(t);
@@ -36,8 +38,11 @@ int64_t sem_wait(Kernel& k, Task& t, hb_handle_t handle, hb_time_t timeout) {
 int64_t sem_post(Kernel&, Task& t, hb_handle_t handle, uint32_t count) {
   Result<Capability*> cap = t.handles().lookup(handle, ObjectType::Semaphore, HB_RIGHT_SEND);
   if (!cap.ok()) return to_status(cap.error());
-  Status posted = static_cast<Semaphore*>(cap.value()->object)->post(count);
-  return posted.ok() ? HB_OK : to_status(posted.error());
+  Semaphore& sem = *static_cast<Semaphore*>(cap.value()->object);
+  Status posted = sem.post(count);
+  if (!posted.ok()) return to_status(posted.error());
+  ++sem.stats_posts;
+  return HB_OK;
 }
 
 }  // namespace kernel::sys

@@ -350,6 +350,11 @@ TEST(RegionScenarioTest, BoundedBufferExampleRunsWiredByAScenario) {
                              "per region and semaphore", "region shelf", "4096 bytes, 0 mappings",
                              "count 8 of max 8", "count 0 of max 8", "count 1 of max 1"})
       EXPECT_TRUE(contains(p.out, part)) << part << "\n" << p.out;
+    // What the kernel counted: each role maps the shelf once and is gone at the end; 3000
+    // items, each one wait and one post on `empty` and `full`, two of each on `mutex`.
+    for (const char* part : {"2 maps, 2 unmaps", "3000 posts, 3000 waits (",
+                             "6000 posts, 6000 waits ("})
+      EXPECT_TRUE(contains(p.out, part)) << part << "\n" << p.out;
   }
 }
 

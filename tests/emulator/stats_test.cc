@@ -80,6 +80,49 @@ TEST(StatsTest, TablesNameEveryTaskAndPort) {
   EXPECT_NE(text.find("bounded"), std::string::npos) << text;
   EXPECT_NE(text.find("dead"), std::string::npos) << text;
   EXPECT_NE(text.find("4 trace records were overwritten"), std::string::npos) << text;
+  EXPECT_EQ(text.find("per region and semaphore"), std::string::npos) << "none in the report";
+}
+
+// The kernel's counters of each scenario region and semaphore (GrantRegion::stats_*,
+// Semaphore::stats_*) come out beside its state at the end.
+TEST(StatsTest, RegionsAndSemaphoresShowTheirCallsAndEndState) {
+  emu::StatsReport report;
+  report.cores = 1;
+  emu::ObjectStats region;
+  region.label = "region shelf";
+  region.kind = emu::ObjectStats::Kind::Region;
+  region.size = 8192;
+  region.mappings = 1;
+  region.revoked = true;
+  region.maps = 3;
+  region.unmaps = 2;
+  region.revokes = 1;
+  report.objects.push_back(region);
+  emu::ObjectStats sem;
+  sem.label = "semaphore full";
+  sem.kind = emu::ObjectStats::Kind::Semaphore;
+  sem.count = 2;
+  sem.max = 8;
+  sem.posts = 30;
+  sem.waits = 28;
+  sem.blocks = 5;
+  report.objects.push_back(sem);
+
+  std::ostringstream out;
+  emu::write_stats(out, report, {});
+  const std::string text = out.str();
+  const size_t table = text.find("per region and semaphore");
+  ASSERT_NE(table, std::string::npos) << text;
+  const size_t shelf = text.find("region shelf", table);
+  const size_t full = text.find("semaphore full", table);
+  ASSERT_NE(shelf, std::string::npos) << text;
+  ASSERT_NE(full, std::string::npos) << text;
+  const std::string shelf_line = text.substr(shelf, text.find('\n', shelf) - shelf);
+  const std::string full_line = text.substr(full, text.find('\n', full) - full);
+  EXPECT_NE(shelf_line.find("3 maps, 2 unmaps, 1 revoke"), std::string::npos) << shelf_line;
+  EXPECT_NE(shelf_line.find("8192 bytes, 1 mapping, revoked"), std::string::npos) << shelf_line;
+  EXPECT_NE(full_line.find("30 posts, 28 waits (5 blocked)"), std::string::npos) << full_line;
+  EXPECT_NE(full_line.find("count 2 of max 8"), std::string::npos) << full_line;
 }
 
 }  // namespace
