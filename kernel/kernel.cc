@@ -303,10 +303,9 @@ void Kernel::reap(Task& task) {
 
 // ---- the syscall entry ------------------------------------------------------------------
 
-namespace {
 // The syscalls that may run on the core side of the kernel lock (kernel_lock.h): the IPC
 // path, which takes the lock of its port, and three that touch nothing shared.
-bool may_run_core_side(uint32_t number) {
+bool Kernel::may_run_core_side(uint32_t number) {
   switch (number) {
     case HB_SYS_SEND:
     case HB_SYS_SEND_TASK:
@@ -322,7 +321,6 @@ bool may_run_core_side(uint32_t number) {
       return false;
   }
 }
-}  // namespace
 
 int64_t Kernel::syscall(Task& task, uint32_t number, const uint64_t args[6]) {
   // A core-side attempt that gave up already counted and traced this syscall's entry.

@@ -98,6 +98,9 @@ class Kernel {
   // kNeedsWholeKernel, having changed nothing, when it is not one of the common IPC
   // syscalls or meets something only the whole kernel may do (kernel_lock.h).
   int64_t syscall_core_side(Task& task, uint32_t number, const uint64_t args[6]);
+  // Is `number` one of the syscalls syscall_core_side() tries? (An arch may skip the core
+  // side for the others.)
+  static bool may_run_core_side(uint32_t number);
   // Is the syscall running on this core a core-side one? (The IPC path asks before it
   // does what only the whole kernel may do, and gives up with NeedsWholeKernel.)
   bool core_side() const { return m_per_core[arch::current_core()].core_side; }

@@ -15,9 +15,10 @@
 // (a *miss* + *refill*); a full one gives a batch back (a *flush*). This is the idea of
 // Bonwick's magazine allocator (Solaris, 2001), trimmed to what Harbor needs.
 //
-// The kernel currently runs under one big lock, so the per-core layer saves the trip to the
-// pool and to the host allocator, not yet lock contention; its statistics show how often the
-// common path stays on its own core (harbor-emu --stats).
+// Core-side syscalls (kernel/kernel_lock.h) on different cores run at the same time, each
+// under its own core's lock, so a hit touches nothing another core touches; the pool's own
+// lock is the only one cores share here. Its statistics show how often the common path
+// stays on its own core (harbor-emu --stats).
 #pragma once
 
 #include <arch/cpu.h>

@@ -82,8 +82,10 @@ class Task {
   hb_task_id_t id() const { return m_id; }
   Kernel& kernel() const { return m_kernel; }
   hb_task_id_t parent() const { return m_parent; }
-  TaskState state() const { return m_state; }
-  bool alive() const { return m_state != TaskState::Zombie; }
+  // Atomic (relaxed): hb_send_task on one core asks whether its target is alive while the
+  // target blocks or wakes on another. Zombie is only ever set with the whole kernel locked.
+  TaskState state() const { return __atomic_load_n(&m_state, __ATOMIC_RELAXED); }
+  bool alive() const { return state() != TaskState::Zombie; }
   int32_t exit_code() const { return m_exit_code; }
   const char* name() const { return m_name; }
   void set_name(const char* name);  // a path's last part; at most 31 characters
@@ -108,7 +110,7 @@ class Task {
   }
 
   // Used by Kernel: state changes.
-  void set_state(TaskState state) { m_state = state; }
+  void set_state(TaskState state) { __atomic_store_n(&m_state, state, __ATOMIC_RELAXED); }
   void set_exit_code(int32_t code) { m_exit_code = code; }
   void orphan() { m_parent = 0; }
   void drop_inbox();

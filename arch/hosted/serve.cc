@@ -96,7 +96,8 @@ void MachineCore::serve_loop(arch::TaskContext* ctx) {
     // syscall the core side may not do changes nothing there and runs again below, with
     // the whole kernel locked. Deterministic runs always take the whole kernel (the
     // scheduler's state lives under it).
-    bool whole = deterministic();
+    bool whole = deterministic() || !m_options.core_side ||
+                 !kernel::Kernel::may_run_core_side(number);
     if (!whole) {
       ServingAs serving(ctx);
       CoreLocked locked(*this, ctx->core);

@@ -129,6 +129,12 @@ std::vector<Row> rows() {
   for (uint32_t cores : percore_core_counts())
     out.push_back({"per-core 64 B, " + std::to_string(cores) + " pairs/cores", percore_key(true, cores),
                    percore_key(false, cores), "caches off", Ratio::kRate});
+  // The kernel lock's core side (kernel/kernel_lock.h): the same machine, caches on, with
+  // every syscall taking the whole kernel instead; above 1 the pairs gain from running at once.
+  for (uint32_t cores : percore_core_counts())
+    out.push_back({"core-side lock, " + std::to_string(cores) + " pairs",
+                   percore_key(true, cores), percore_whole_kernel_key(cores), "whole kernel",
+                   Ratio::kRate});
   return out;
 }
 

@@ -16,10 +16,15 @@
 // prints its absolute CLOCK_MONOTONIC times, programs/bench_task.cc), per message of one
 // pair: constant as pairs are added when the machine scales perfectly.
 //
-// Read the ratio with docs/performance.md ("Per-core caches") in mind: the hosted kernel
-// serves every syscall under one big kernel lock, so cores never allocate at the same time
-// here, and the allocator is a small part of a hosted syscall. harbor_kmem_bench measures the
-// allocator layer on its own, without that lock.
+//   percore/harbor-whole-kernel/64/<N>-cores  the same with the caches on, but every
+//                                             syscall taking the whole kernel lock
+//                                             (MachineOptions::core_side = false)
+//
+// The pairs' sends and receives run on the core side of the kernel lock (kernel/
+// kernel_lock.h): each pair under its own core's lock and its own port's, so N pairs can run
+// at once, and a core's magazine hit touches nothing another core touches. The whole-kernel
+// variant is the kernel before that split: one lock all pairs take turns on. The allocator is
+// a small part of a hosted syscall; harbor_kmem_bench measures that layer on its own.
 #include <benchmark/benchmark.h>
 #include <hosted/machine.h>
 
@@ -51,10 +56,11 @@ uint64_t field(const std::string& text, const std::string& name) {
   return at == std::string::npos ? 0 : std::stoull(text.substr(at + name.size()));
 }
 
-Outcome run_pairs(uint32_t pairs, uint64_t n, bool caches) {
+Outcome run_pairs(uint32_t pairs, uint64_t n, bool caches, bool core_side) {
   hosted::MachineOptions options;
   options.cores = pairs;
   options.kernel.per_core_caches = caches;
+  options.core_side = core_side;
   hosted::Machine machine(options);
   std::mutex mutex;
   std::map<hb_task_id_t, std::string> console;
@@ -134,12 +140,23 @@ std::string percore_key(bool caches, uint32_t cores) {
          std::to_string(kSize) + "/" + std::to_string(cores) + "-cores";
 }
 
+std::string percore_whole_kernel_key(uint32_t cores) {
+  return "percore/harbor-whole-kernel/" + std::to_string(kSize) + "/" + std::to_string(cores) +
+         "-cores";
+}
+
 void register_percore_benchmarks() {
+  struct Variant {
+    bool caches;
+    bool core_side;
+  };
   for (uint32_t cores : percore_core_counts())
-    for (bool caches : {true, false})
-      benchmark::RegisterBenchmark(percore_key(caches, cores).c_str(), [=](benchmark::State& state) {
+    for (Variant v : {Variant{true, true}, Variant{false, true}, Variant{true, false}}) {
+      const std::string key =
+          v.core_side ? percore_key(v.caches, cores) : percore_whole_kernel_key(cores);
+      benchmark::RegisterBenchmark(key.c_str(), [=](benchmark::State& state) {
         const uint64_t n = static_cast<uint64_t>(state.max_iterations);
-        Outcome out = run_pairs(cores, n, caches);
+        Outcome out = run_pairs(cores, n, v.caches, v.core_side);
         if (!out.batch.ok()) {
           state.SkipWithError(out.batch.error.c_str());
           return;
@@ -150,6 +167,7 @@ void register_percore_benchmarks() {
         state.counters["hit_pct"] = out.hit_pct;
         state.counters["allocs_per_msg"] = out.allocs_per_msg;
       })->UseManualTime()->Unit(benchmark::kMicrosecond);
+    }
 }
 
 }  // namespace bench

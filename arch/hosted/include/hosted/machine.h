@@ -43,6 +43,10 @@ struct MachineOptions {
   // delay it. spin = false: nobody ever spins.
   uint32_t spin_ns{0};
   bool spin{true};
+  // Serving threads try the common IPC syscalls on the core side of the kernel lock first
+  // (kernel/kernel_lock.h; docs/design.md §3c). false: every syscall takes the whole kernel,
+  // as before the lock was split (the benchmark percore/harbor-whole-kernel compares).
+  bool core_side{true};
   kernel::KernelConfig kernel{};
 };
 
