@@ -22,9 +22,12 @@ const char* kFooter = R"(Commands:
                       (format: docs/emulator.md)
   exec PROGRAM [ARG...]
                       run one program as the first task (it may spawn others) and exit
-                      with its exit code (128+N if signal N killed it). PROGRAM is a
-                      path, or the name of a built-in example (hello, spawner, ...).
+                      with its exit code's low byte (128+N if signal N killed it). PROGRAM
+                      is a path, or the name of a built-in example (hello, spawner, ...).
                       Everything after PROGRAM goes to the program.
+
+A task killed by a signal (any command) is named on stderr as it happens:
+  harbor-emu: task 3 (worker) killed by SIGSEGV
 
 Exit status (showcase, run): 0 as expected, 1 an expectation failed, 2 bad command line
 or scenario (nothing started), 3 a port, region, semaphore or task could not be made,

@@ -125,7 +125,8 @@ TEST(CommandLineTest, HelpDocumentsCommandsOptionsAndExamples) {
   for (const char* part : {"run SCENARIO", "exec PROGRAM", "--cores", "--deterministic",
                            "--seed", "--trace", "--trace-out", "--stats", "--timeout",
                            "--host-cpus", "--no-spin",
-                           "Examples:", "Exit status", "perfetto", "regions and semaphores"})
+                           "Examples:", "Exit status", "perfetto", "regions and semaphores",
+                           "killed by SIGSEGV"})
     EXPECT_TRUE(contains(p.out, part)) << part << "\n" << p.out;
 }
 
