@@ -149,9 +149,11 @@ void Kernel::block(Task& task, uint64_t timeout) {
 
 void Kernel::end_wait(Task& task) {
   WaitState& w = task.wait();
-  if (w.heap_index != UINT32_MAX) {
+  if (w.deadline != UINT64_MAX) {
+    // heap_index is the heap's: moving other tasks in it rewrites it, so read it under the
+    // heap's lock (a task with no deadline was never in the heap).
     m_deadline_lock.lock();
-    m_deadlines.remove(task);
+    if (w.heap_index != UINT32_MAX) m_deadlines.remove(task);
     m_deadline_lock.unlock();
   }
   if (w.reply) {
