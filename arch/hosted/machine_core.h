@@ -9,8 +9,10 @@
 //        |--timer thread    (calls expire_deadlines when the earliest deadline passes)
 //        '--spawner thread  (forks every task: PR_SET_PDEATHSIG follows the forking thread)
 //
-// One lock guards everything here: the kernel lock. Blocking host calls (fork, join,
-// waitid) happen without it.
+// One lock guards everything here: the whole kernel lock (Locked: every core's side of
+// kernel/kernel_lock.h). A serving thread trying a syscall on the core side (CoreLocked)
+// may read that state, never write it. Blocking host calls (fork, join, waitid) happen
+// without any lock.
 #pragma once
 
 #include <hosted/channel.h>
