@@ -15,7 +15,7 @@
  *
  * Hosted: the runtime attaches to the syscall channel before main (a constructor), so a
  * program needs no special main. Returning from main ends the task with main's value as its
- * exit code (0..255, the process's exit status); hb_task_exit carries any int32_t code.
+ * exit code, any int32_t, as hb_task_exit(code) does (hosted: runtime/hosted/exit.cc).
  */
 #ifndef HARBOR_RUNTIME_H
 #define HARBOR_RUNTIME_H
