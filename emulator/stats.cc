@@ -34,6 +34,10 @@ std::vector<CoreStats> core_stats(std::span<const kernel::TraceRecord> records, 
       case TraceKind::Wake: ++s.wakes; break;
       case TraceKind::CacheHit: ++s.cache_hits; break;
       case TraceKind::CacheMiss: ++s.cache_misses; break;
+      case TraceKind::RegionCacheHit: ++s.region_hits; break;
+      case TraceKind::RegionCacheMiss: ++s.region_misses; break;
+      case TraceKind::RegionCacheRefill: ++s.region_refills; break;
+      case TraceKind::RegionCacheFlush: ++s.region_flushes; break;
       default: break;
     }
   }

@@ -175,6 +175,17 @@ json trace_to_chrome_json(std::span<const kernel::TraceRecord> records,
         events.push_back(instant(name, "cache", ts, r.task, {{"size_class", r.value}, {"core", core}}));
         break;
       }
+      case TraceKind::RegionCacheHit:
+      case TraceKind::RegionCacheMiss:
+      case TraceKind::RegionCacheRefill:
+      case TraceKind::RegionCacheFlush: {
+        const char* name = r.kind == TraceKind::RegionCacheHit    ? "region cache hit"
+                           : r.kind == TraceKind::RegionCacheMiss ? "region cache miss"
+                           : r.kind == TraceKind::RegionCacheRefill ? "region cache refill"
+                                                                    : "region cache flush";
+        events.push_back(instant(name, "cache", ts, r.task, {{"class_bytes", r.value}, {"core", core}}));
+        break;
+      }
     }
   }
 

@@ -43,6 +43,10 @@ const char* kind_label(kernel::TraceKind kind) {
     case TraceKind::CacheMiss: return "cache-miss";
     case TraceKind::CacheRefill: return "cache-refill";
     case TraceKind::CacheFlush: return "cache-flush";
+    case TraceKind::RegionCacheHit: return "region-cache-hit";
+    case TraceKind::RegionCacheMiss: return "region-cache-miss";
+    case TraceKind::RegionCacheRefill: return "region-cache-refill";
+    case TraceKind::RegionCacheFlush: return "region-cache-flush";
   }
   return "record?";
 }

@@ -55,6 +55,14 @@ std::string describe(const kernel::TraceRecord& r, const TraceNames& names) {
       return "cache refill from the pool (size class " + std::to_string(r.value) + ")";
     case TraceKind::CacheFlush:
       return "cache flush to the pool (size class " + std::to_string(r.value) + ")";
+    case TraceKind::RegionCacheHit:
+      return "region cache hit (" + std::to_string(r.value) + " B class)";
+    case TraceKind::RegionCacheMiss:
+      return "region cache miss (" + std::to_string(r.value) + " B class)";
+    case TraceKind::RegionCacheRefill:
+      return "region cache refill from the pool (" + std::to_string(r.value) + " B class)";
+    case TraceKind::RegionCacheFlush:
+      return "region cache flush to the pool (" + std::to_string(r.value) + " B class)";
   }
   return std::string(kind_label(r.kind));
 }

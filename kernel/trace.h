@@ -25,6 +25,13 @@ enum class TraceKind : uint16_t {
   CacheMiss,      // ... and had to go to the shared pool
   CacheRefill,    // ... which gave this core's magazine a batch (value = size class)
   CacheFlush,     // a full magazine gave a batch back to the pool (value = size class)
+  // The same four for the hosted per-core caches of region memory (hosted/region_cache.h):
+  // kinds of their own, so that message-buffer counts stay what they were (value = the size
+  // class in bytes; the records are the arch's, task = the task whose syscall made them).
+  RegionCacheHit,
+  RegionCacheMiss,
+  RegionCacheRefill,
+  RegionCacheFlush,
 };
 
 const char* trace_kind_name(TraceKind kind);

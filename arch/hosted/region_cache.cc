@@ -18,11 +18,15 @@ constexpr uint64_t kClassSizes[RegionCache::kClasses] = {4ull << 10,   16ull << 
 
 enum class Event { Hit, Miss, Refill, Flush };
 
+// Kinds of their own (not CacheHit...): those count message buffers in every exporter.
 void emit(kernel::Trace* trace, Event event, hb_task_id_t task, uint32_t size_class) {
   if (!trace) return;
-  (void)event;
-  (void)task;
-  (void)size_class;
+  using kernel::TraceKind;
+  TraceKind kind = event == Event::Hit      ? TraceKind::RegionCacheHit
+                   : event == Event::Miss   ? TraceKind::RegionCacheMiss
+                   : event == Event::Refill ? TraceKind::RegionCacheRefill
+                                            : TraceKind::RegionCacheFlush;
+  trace->emit(kind, task, 0, 0, static_cast<int64_t>(kClassSizes[size_class]));
 }
 
 int make_memfd(uint64_t size) {

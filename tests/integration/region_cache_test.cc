@@ -266,6 +266,14 @@ TEST_F(RegionCacheMachineTest, ARegionMadeAfterAFreeOnTheSameCoreIsAHitAndReadsA
   ASSERT_NE(second.bytes, nullptr);
   EXPECT_EQ(counted().hits, 1u);
   EXPECT_TRUE(all_bytes_are(second.bytes, kSize, 0)) << "a reused region reads as zeros";
+  uint32_t hit_records = 0, miss_records = 0;
+  m_machine->drain_trace([&](const kernel::TraceRecord& r) {
+    if (r.value != static_cast<int64_t>(kSize)) return;
+    hit_records += r.kind == kernel::TraceKind::RegionCacheHit;
+    miss_records += r.kind == kernel::TraceKind::RegionCacheMiss;
+  });
+  EXPECT_EQ(miss_records, 1u) << "the first create, traced with its size class";
+  EXPECT_EQ(hit_records, 1u) << "the second";
   EXPECT_EQ(hb_region_unmap(second.bytes), HB_OK);
   EXPECT_EQ(hb_handle_close(second.region), HB_OK);
 }
