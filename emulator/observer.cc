@@ -3,6 +3,7 @@
 
 #include "examples_dir.h"
 
+#include <hosted/region_cache.h>
 #include <kernel/grant_region.h>
 #include <kernel/kernel.h>
 #include <kernel/port.h>
@@ -248,6 +249,11 @@ void Observer::read_stats(kernel::Kernel& k) {
   if (k.caches().enabled())
     for (uint32_t core = 0; core < m_report.cores && core < arch::kMaxCores; ++core)
       m_report.caches.push_back(k.caches().stats(core));
+  // The hosted region-memory caches (hosted/region_cache.h), on with the same switch; they
+  // are the process's, and harbor-emu runs one machine: these are the run's counts.
+  if (k.config().per_core_caches)
+    for (uint32_t core = 0; core < m_report.cores && core < arch::kMaxCores; ++core)
+      m_report.region_caches.push_back(hosted::region_cache().stats(core));
 }
 
 }  // namespace emu

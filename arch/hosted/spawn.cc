@@ -24,6 +24,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include <hosted/region_cache.h>
+
 #include "machine_core.h"
 
 extern char** environ;
@@ -81,6 +83,8 @@ void MachineCore::run_function_child(pid_t parent, int memfd, int cpu,
   }
   close(m_epoll);
   close(m_monitor_event);
+  // The region cache's ready memfds are the memory of regions not made yet: not this task's.
+  hosted::region_cache().close_inherited();
   int code = body(memfd);
   std::fflush(nullptr);
   _exit(code & 0xff);
