@@ -19,6 +19,7 @@
 #include <ctime>
 
 #include "machine_core.h"
+#include "staged.h"
 
 namespace hosted::detail {
 thread_local CpuState t_cpu;
@@ -59,46 +60,61 @@ void heap_free(void* pointer, size_t bytes) {
   std::free(pointer);
 }
 
-namespace {
+}  // namespace arch
 
-// The bytes of task range [user, user + len) in ctx's channel page, when the task staged
-// them there for its current syscall in a window with `flags` (hosted/channel.h, "staged
-// memory"); nullptr otherwise. Every field is read once and checked against the page: the
-// task may write anything there.
-unsigned char* staged(TaskContext* ctx, uint64_t user, uint64_t len, uint32_t flags,
-                      hosted::ChannelWindow** window) {
-  hosted::Channel* c = ctx->channel;
-  if (!c) return nullptr;
+namespace hosted::detail {
+
+StagedRange find_staged(arch::TaskContext* ctx, uint64_t user, uint64_t len, uint32_t flags) {
+  Channel* c = ctx->channel;
+  if (!c) return {};
   uint32_t n = std::atomic_ref<uint32_t>(c->window_count).load(std::memory_order_relaxed);
-  if (n > hosted::kMaxWindows) n = hosted::kMaxWindows;
+  if (n > kMaxWindows) n = kMaxWindows;
   for (uint32_t i = 0; i < n; ++i) {
-    hosted::ChannelWindow& w = c->windows[i];
+    ChannelWindow& w = c->windows[i];
     uint32_t wflags = std::atomic_ref<uint32_t>(w.flags).load(std::memory_order_relaxed);
     if ((wflags & flags) != flags) continue;
     uint64_t base = std::atomic_ref<uint64_t>(w.user).load(std::memory_order_relaxed);
     uint64_t offset = std::atomic_ref<uint32_t>(w.offset).load(std::memory_order_relaxed);
     uint64_t size = std::atomic_ref<uint32_t>(w.len).load(std::memory_order_relaxed);
-    if (offset < hosted::kStageOffset || offset > hosted::kChannelSize ||
-        size > hosted::kChannelSize - offset)
+    if (offset < kStageOffset || offset > kChannelSize || size > kChannelSize - offset)
       continue;  // not inside the staging area: ignored
     if (user < base || user - base > size || len > size - (user - base)) continue;
-    *window = &w;
-    return reinterpret_cast<unsigned char*>(c) + offset + (user - base);
+    return {reinterpret_cast<unsigned char*>(c) + offset + (user - base), &w,
+            static_cast<uint32_t>(user - base)};
   }
-  return nullptr;
+  return {};
 }
 
-}  // namespace
+void note_written(const StagedRange& range, uint64_t len) {
+  auto lo = std::atomic_ref<uint32_t>(range.window->written_lo);
+  auto hi = std::atomic_ref<uint32_t>(range.window->written_hi);
+  uint32_t from = range.from;
+  uint32_t to = from + static_cast<uint32_t>(len);
+  uint32_t old_lo = lo.load(std::memory_order_relaxed);
+  uint32_t old_hi = hi.load(std::memory_order_relaxed);
+  if (old_hi <= old_lo) {  // nothing written yet
+    old_lo = from;
+    old_hi = to;
+  }
+  lo.store(std::min(old_lo, from), std::memory_order_relaxed);
+  hi.store(std::max(old_hi, to), std::memory_order_relaxed);
+}
 
-// Copies with process_vm_readv/writev: the kernel side never maps task memory. A transfer
-// that stops short means the range is not (all) mapped in the task: HB_ERR_FAULT. A range
-// the task staged in its channel page for this syscall is a memcpy instead.
+}  // namespace hosted::detail
+
+namespace arch {
+
+using hosted::detail::find_staged;
+using hosted::detail::StagedRange;
+
+// A range the task staged in its channel page for this syscall is a memcpy; anything else
+// is one process_vm_readv/writev (the kernel side never maps task memory), and a transfer
+// that stops short means the range is not (all) mapped in the task: HB_ERR_FAULT.
 int32_t copy_from_user(TaskContext* ctx, void* dst, uint64_t user_src, uint64_t len) {
   if (len == 0) return HB_OK;
   if (!ctx || ctx->exited || user_src + len < user_src) return HB_ERR_FAULT;
-  hosted::ChannelWindow* window = nullptr;
-  if (const unsigned char* bytes = staged(ctx, user_src, len, hosted::kWindowRead, &window)) {
-    std::memcpy(dst, bytes, len);
+  if (StagedRange staged = find_staged(ctx, user_src, len, hosted::kWindowRead); staged.bytes) {
+    std::memcpy(dst, staged.bytes, len);
     return HB_OK;
   }
   iovec local{dst, len};
@@ -110,23 +126,9 @@ int32_t copy_from_user(TaskContext* ctx, void* dst, uint64_t user_src, uint64_t 
 int32_t copy_to_user(TaskContext* ctx, uint64_t user_dst, const void* src, uint64_t len) {
   if (len == 0) return HB_OK;
   if (!ctx || ctx->exited || user_dst + len < user_dst) return HB_ERR_FAULT;
-  hosted::ChannelWindow* window = nullptr;
-  if (unsigned char* bytes = staged(ctx, user_dst, len, hosted::kWindowWrite, &window)) {
-    std::memcpy(bytes, src, len);
-    // Widen what the runtime copies out (offsets within the window).
-    auto lo = std::atomic_ref<uint32_t>(window->written_lo);
-    auto hi = std::atomic_ref<uint32_t>(window->written_hi);
-    uint32_t from = static_cast<uint32_t>(user_dst - std::atomic_ref<uint64_t>(window->user).load(
-                                                         std::memory_order_relaxed));
-    uint32_t to = from + static_cast<uint32_t>(len);
-    uint32_t old_lo = lo.load(std::memory_order_relaxed);
-    uint32_t old_hi = hi.load(std::memory_order_relaxed);
-    if (old_hi <= old_lo) {  // nothing written yet
-      old_lo = from;
-      old_hi = to;
-    }
-    lo.store(std::min(old_lo, from), std::memory_order_relaxed);
-    hi.store(std::max(old_hi, to), std::memory_order_relaxed);
+  if (StagedRange staged = find_staged(ctx, user_dst, len, hosted::kWindowWrite); staged.bytes) {
+    std::memcpy(staged.bytes, src, len);
+    hosted::detail::note_written(staged, len);
     return HB_OK;
   }
   iovec local{const_cast<void*>(src), len};

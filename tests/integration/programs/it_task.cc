@@ -13,9 +13,9 @@
 //   send N SIZE [sync]   send N messages (0: until the port dies) of SIZE bytes on handle 0;
 //                        exits 3 on HB_ERR_PEER_CLOSED
 //   recv N SIZE          receive N messages (0: until closed) on handle 0, checking the FIFO
-//                        order of each sender; exits 3 on HB_ERR_PEER_CLOSED
+//                        order of each sender and every byte; exits 3 on HB_ERR_PEER_CLOSED
 //   rendezvous | bounded CAP | timeout MS | fill-then-block | badptr | badbuf | scribble | spawn |
-//   bench N
+//   bigcall-server | bigcall-client | bench N
 //                        see each function below
 #include <harbor/abi/syscalls.h>
 #include <harbor/ipc.hpp>
@@ -75,6 +75,22 @@ uint64_t host_now_ns() {
 
 constexpr uint64_t kMs = 1000000;
 
+// Message `seq` of `size` bytes (send/recv, bigcall): the sequence number, then bytes that
+// depend on both, so a byte lost, doubled or moved is seen.
+void fill_message(uint8_t* bytes, uint32_t size, uint32_t seq) {
+  std::memcpy(bytes, &seq, 4);
+  for (uint32_t i = 4; i < size; ++i) bytes[i] = static_cast<uint8_t>(seq * 31 + i * 7 + (i >> 8));
+}
+
+bool message_is(const uint8_t* bytes, uint32_t size, uint32_t seq) {
+  uint32_t got;
+  std::memcpy(&got, bytes, 4);
+  if (got != seq) return false;
+  for (uint32_t i = 4; i < size; ++i)
+    if (bytes[i] != static_cast<uint8_t>(seq * 31 + i * 7 + (i >> 8))) return false;
+  return true;
+}
+
 int mode_hold() {
   uint32_t ms = arg_u32(1);
   if (ms == 0) {
@@ -91,10 +107,10 @@ int mode_send() {
   uint32_t size = arg_u32(2, 4);
   uint32_t flags = (g_start.argc > 3 && std::strcmp(g_start.argv[3], "sync") == 0) ? HB_SEND_SYNC : 0;
   if (size < 4) size = 4;
-  std::vector<uint8_t> payload(size, 0xab);
+  std::vector<uint8_t> payload(size);
   hb_handle_t port = handle(0);
   for (uint32_t seq = 0; count == 0 || seq < count; ++seq) {
-    std::memcpy(payload.data(), &seq, 4);
+    fill_message(payload.data(), size, seq);
     hb_msg_out m{payload.data(), size, 0, nullptr};
     hb_status_t s = hb_send(port, &m, flags, HB_FOREVER);
     if (s == HB_ERR_PEER_CLOSED) return 3;
@@ -135,6 +151,8 @@ int mode_recv() {
           ", expected " + std::to_string(entry->next));
       hb_task_exit(1);
     }
+    if (!message_is(buffer.data(), size, seq))
+      fail(("message " + std::to_string(seq) + " changed on its way").c_str(), HB_ERR_INVALID_ARG);
     entry->next = seq + 1;
   }
   return 0;
@@ -243,6 +261,77 @@ int mode_badptr() {
 // (hosted/channel.h), and must stage nothing it cannot read or write; the kernel's own copy
 // then fails with HB_ERR_FAULT, changes nothing and loses nothing. Also messages larger
 // than what is staged, and a receive buffer larger than the message.
+// badbuf at HB_MSG_MAX: 64 KiB payloads and receive buffers that end in, or cross, a page
+// that is not ours (no access) or not writable (read-only). Each is HB_ERR_FAULT with nothing
+// queued or the message kept, and what is kept arrives whole afterwards.
+int badbuf_whole_messages(harbor::Port& port) {
+  constexpr uint32_t kBig = HB_MSG_MAX;
+  const long page = sysconf(_SC_PAGESIZE);
+  const size_t pages = kBig / page + 2;  // kBig of good pages, then one page to spoil, + 1
+  auto* area = static_cast<unsigned char*>(
+      mmap(nullptr, pages * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  if (area == MAP_FAILED) fail("mmap", HB_ERR_NO_MEMORY);
+  unsigned char* spoiled = area + (pages - 1) * page;  // the last page
+  unsigned char* fits = spoiled - kBig;                // [fits, spoiled): all good
+  unsigned char* middle = area + (pages / 2) * page;   // a page inside [fits, spoiled)
+  for (uint32_t i = 0; i < kBig; ++i) fits[i] = static_cast<unsigned char>(i * 5 + 1);
+  std::vector<unsigned char> sent(fits, fits + kBig);
+  auto nothing_queued = [&](const char* what) {
+    hb_msg_in probe{};
+    expect(what, hb_recv(port.recv.get(), &probe, 0, HB_NOWAIT), HB_ERR_WOULD_BLOCK);
+  };
+
+  // Payloads: the last 100 bytes in a page we may not read; a hole in the middle.
+  mprotect(spoiled, page, PROT_NONE);
+  hb_msg_out m{fits + 100, kBig, 0, nullptr};
+  expect("send 64 KiB into a hole", hb_send(port.send.get(), &m, 0, HB_NOWAIT), HB_ERR_FAULT);
+  nothing_queued("no 64 KiB message after the fault");
+  mprotect(middle, page, PROT_NONE);
+  m.data = fits;
+  expect("send 64 KiB across a hole", hb_send(port.send.get(), &m, 0, HB_NOWAIT), HB_ERR_FAULT);
+  nothing_queued("no 64 KiB message after the middle fault");
+  mprotect(middle, page, PROT_READ | PROT_WRITE);
+
+  // A good 64 KiB message, then receive buffers that end in a read-only page or have a
+  // read-only page inside: HB_ERR_FAULT, and the message stays queued.
+  expect("send 64 KiB", hb_send(port.send.get(), &m, 0, HB_NOWAIT), HB_OK);
+  std::memset(fits, 0, kBig);  // copy semantics: the kernel has its own copy now
+  mprotect(spoiled, page, PROT_READ);
+  hb_msg_in in{};
+  in.data = fits + 100;
+  in.cap = kBig;
+  expect("recv 64 KiB into a read-only tail", hb_recv(port.recv.get(), &in, 0, HB_NOWAIT),
+         HB_ERR_FAULT);
+  mprotect(middle, page, PROT_READ);
+  in.data = fits;
+  expect("recv 64 KiB across a read-only page", hb_recv(port.recv.get(), &in, 0, HB_NOWAIT),
+         HB_ERR_FAULT);
+  mprotect(middle, page, PROT_READ | PROT_WRITE);
+  std::memset(fits, 0, kBig);  // what the failed receives wrote is not the message
+  in = hb_msg_in{};
+  in.data = fits;
+  in.cap = kBig;
+  expect("recv the 64 KiB message kept", hb_recv(port.recv.get(), &in, 0, HB_NOWAIT), HB_OK);
+  if (in.len != kBig || std::memcmp(fits, sent.data(), kBig) != 0)
+    fail("the 64 KiB message kept is not the one sent", HB_ERR_INVALID_ARG);
+  nothing_queued("the 64 KiB message arrived once");
+
+  // A 64 KiB receive buffer whose tail is read-only cannot be staged, yet a small message
+  // that stays clear of the tail is delivered (the kernel writes only the message's bytes).
+  hb_msg_out small{sent.data(), 100, 0, nullptr};
+  expect("send 100 B", hb_send(port.send.get(), &small, 0, HB_NOWAIT), HB_OK);
+  std::memset(fits, 0, kBig);
+  in = hb_msg_in{};
+  in.data = fits + 100;
+  in.cap = kBig;
+  expect("recv 100 B into a buffer with a read-only tail",
+         hb_recv(port.recv.get(), &in, 0, HB_NOWAIT), HB_OK);
+  if (in.len != 100 || std::memcmp(fits + 100, sent.data(), 100) != 0 || fits[200] != 0)
+    fail("the 100 B message is not the one sent", HB_ERR_INVALID_ARG);
+  munmap(area, pages * page);
+  return 0;
+}
+
 int mode_badbuf() {
   auto port = harbor::Port::create(HB_PORT_BOUNDED, 4);
   if (!port) fail("port_create", port.error());
@@ -296,20 +385,95 @@ int mode_badbuf() {
   in.cap = 100;
   expect("recv after too small", hb_recv(port->recv.get(), &in, 0, HB_NOWAIT), HB_OK);
 
-  // Sizes around and above what the channel page stages, each checked byte for byte.
-  for (uint32_t size : {4096u, 16383u, 16384u, 16385u, 40000u, 65536u}) {
-    std::vector<unsigned char> big(size), back(size + 16, 0);
-    for (uint32_t i = 0; i < size; ++i) big[i] = static_cast<unsigned char>(i * 13 + size);
-    hb_msg_out out{big.data(), size, 0, nullptr};
-    expect("send big", hb_send(port->send.get(), &out, 0, HB_NOWAIT), HB_OK);
-    hb_msg_in bin{};
-    bin.data = back.data();
-    bin.cap = static_cast<uint32_t>(back.size());
-    expect("recv big", hb_recv(port->recv.get(), &bin, 0, HB_NOWAIT), HB_OK);
-    if (bin.len != size || std::memcmp(back.data(), big.data(), size) != 0)
-      fail("a big message changed on its way", HB_ERR_INVALID_ARG);
+  // Sizes up to HB_MSG_MAX (the whole message rides in the channel page), into buffers a
+  // little larger than the message and exactly its size, each checked byte for byte.
+  for (uint32_t size : {4096u, 16383u, 16384u, 16385u, 40000u, 65535u, 65536u}) {
+    for (uint32_t slack : {16u, 0u}) {
+      std::vector<unsigned char> big(size), back(size + slack, 0);
+      for (uint32_t i = 0; i < size; ++i) big[i] = static_cast<unsigned char>(i * 13 + size);
+      hb_msg_out out{big.data(), size, 0, nullptr};
+      expect("send big", hb_send(port->send.get(), &out, 0, HB_NOWAIT), HB_OK);
+      hb_msg_in bin{};
+      bin.data = back.data();
+      bin.cap = static_cast<uint32_t>(back.size());
+      expect("recv big", hb_recv(port->recv.get(), &bin, 0, HB_NOWAIT), HB_OK);
+      if (bin.len != size || std::memcmp(back.data(), big.data(), size) != 0)
+        fail("a big message changed on its way", HB_ERR_INVALID_ARG);
+    }
   }
   munmap(area, 3 * page);
+  return badbuf_whole_messages(*port);
+}
+
+// bigcall-server: answers every call on handle 0 with its request, each byte + 1, until a
+// 1-byte request; exits with the number of requests it was sent (checked by the test).
+// bigcall-client: calls on handle 0 with whole messages (the kernel's fast path: both sides
+// staged in their channel pages, one copy page to page), and with buffers that are not all
+// its own. Both use HB_MSG_MAX buffers.
+int mode_bigcall_server() {
+  std::vector<uint8_t> request(HB_MSG_MAX), answer(HB_MSG_MAX);
+  int served = 0;
+  for (;;) {
+    hb_msg_in in{};
+    in.data = request.data();
+    in.cap = HB_MSG_MAX;
+    expect("bigcall-server recv", hb_recv(handle(0), &in, 0, 30000 * kMs), HB_OK);
+    for (uint32_t i = 0; i < in.len; ++i) answer[i] = static_cast<uint8_t>(request[i] + 1);
+    hb_msg_out out{answer.data(), in.len, 0, nullptr};
+    hb_status_t s = hb_reply(in.reply, &out);
+    // PEER_CLOSED: the caller's answer buffer was not its own (it hears HB_ERR_FAULT).
+    if (s != HB_OK && s != HB_ERR_PEER_CLOSED) fail("bigcall-server reply", s);
+    if (in.len == 1) return served;
+    ++served;
+  }
+}
+
+int mode_bigcall_client() {
+  hb_handle_t port = handle(0);
+  std::vector<uint8_t> request(HB_MSG_MAX), answer(HB_MSG_MAX);
+  auto call = [&](const void* data, uint32_t len, void* into, uint32_t cap) {
+    hb_msg_out out{data, len, 0, nullptr};
+    hb_msg_in in{};
+    in.data = into;
+    in.cap = cap;
+    hb_status_t s = hb_call(port, &out, &in, 30000 * kMs);
+    if (s == HB_OK && in.len != len) fail("bigcall answer length", HB_ERR_INVALID_ARG);
+    return s;
+  };
+  uint32_t seq = 0;
+  for (uint32_t size : {65536u, 65535u, 16385u, 4096u, 100u, 65536u}) {
+    fill_message(request.data(), size, ++seq);
+    std::memset(answer.data(), 0, HB_MSG_MAX);
+    expect("bigcall", call(request.data(), size, answer.data(), HB_MSG_MAX), HB_OK);
+    for (uint32_t i = 0; i < size; ++i)
+      if (answer[i] != static_cast<uint8_t>(request[i] + 1))
+        fail(("bigcall answer byte " + std::to_string(i) + " of " + std::to_string(size)).c_str(),
+             HB_ERR_INVALID_ARG);
+    if (size < HB_MSG_MAX && answer[size] != 0) fail("bigcall wrote past the answer", HB_ERR_INVALID_ARG);
+  }
+  // A request that runs into a page we may not read: HB_ERR_FAULT, and the server is never
+  // sent it. An answer buffer with a read-only page: the server answered, we hear
+  // HB_ERR_FAULT (the server PEER_CLOSED), and the next call works as before.
+  const long page = sysconf(_SC_PAGESIZE);
+  const size_t pages = HB_MSG_MAX / page + 2;
+  auto* area = static_cast<uint8_t*>(
+      mmap(nullptr, pages * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  if (area == MAP_FAILED) fail("mmap", HB_ERR_NO_MEMORY);
+  uint8_t* last = area + (pages - 1) * page;
+  std::memset(area, 7, (pages - 1) * page);
+  mprotect(last, page, PROT_NONE);
+  expect("bigcall with a request in a hole", call(last - HB_MSG_MAX + 8, HB_MSG_MAX, answer.data(), HB_MSG_MAX),
+         HB_ERR_FAULT);
+  mprotect(last, page, PROT_READ);
+  expect("bigcall with a read-only answer tail",
+         call(request.data(), HB_MSG_MAX, last - HB_MSG_MAX + 8, HB_MSG_MAX), HB_ERR_FAULT);
+  munmap(area, pages * page);
+  fill_message(request.data(), HB_MSG_MAX, ++seq);
+  expect("bigcall after the faults", call(request.data(), HB_MSG_MAX, answer.data(), HB_MSG_MAX), HB_OK);
+  for (uint32_t i = 0; i < HB_MSG_MAX; ++i)
+    if (answer[i] != static_cast<uint8_t>(request[i] + 1)) fail("bigcall answer after the faults", HB_ERR_INVALID_ARG);
+  uint8_t stop = 'q';
+  expect("bigcall stop", call(&stop, 1, answer.data(), HB_MSG_MAX), HB_OK);
   return 0;
 }
 
@@ -439,6 +603,8 @@ int main() {
   if (mode == "fill-then-block") code = mode_fill_then_block();
   if (mode == "badptr") code = mode_badptr();
   if (mode == "badbuf") code = mode_badbuf();
+  if (mode == "bigcall-server") code = mode_bigcall_server();
+  if (mode == "bigcall-client") code = mode_bigcall_client();
   if (mode == "scribble") code = mode_scribble();
   if (mode == "spawn") code = mode_spawn();
   if (mode == "bench") code = mode_bench();

@@ -140,6 +140,12 @@ void install_fault_handler() {
   });
 }
 
+static_assert(hosted::kStageMax == HB_MSG_MAX, "a whole message rides in the page");
+static_assert(hosted::kChannelSize - hosted::kStageOffset >=
+                  2 * (uint64_t{HB_MSG_MAX} + HB_MSG_HANDLES_MAX * sizeof(hb_handle_t) + 16) +
+                      sizeof(hb_msg_out) + sizeof(hb_msg_in) + 32,
+              "hb_call and hb_reply_recv stage a whole message each way");
+
 // Step (1) of staging: the ranges one syscall will have the kernel read and write.
 class Stage {
  public:

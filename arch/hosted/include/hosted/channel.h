@@ -29,13 +29,15 @@
 // a new Request only when it is not still answering the previous one. `Dead` tells the
 // emulator's serving thread to stop (the task is gone).
 //
-// Staged memory: small messages ride in the page. In step (1) the runtime copies what the
-// kernel will read of an IPC call (the hb_msg_out and hb_msg_in descriptors, a payload up
-// to kStageMax bytes, handle arrays) into the staging area after the header, and describes
-// each range as a *window*: "task bytes [user, user + len) are at page offset `offset`".
-// The emulator's copy_from_user/copy_to_user (arch_seam.cc) serve a range that lies inside
-// a window with memcpy instead of process_vm_readv/writev, and note which part of a write
-// window they wrote; in step (6) the runtime copies those parts out to the task's memory.
+// Staged memory: messages ride in the page, up to a whole one (HB_MSG_MAX). In step (1)
+// the runtime copies what the kernel will read of an IPC call (the hb_msg_out and hb_msg_in
+// descriptors, a payload up to kStageMax bytes, handle arrays) into the staging area after
+// the header, and describes each range as a *window*: "task bytes [user, user + len) are at
+// page offset `offset`". The emulator's copy_from_user/copy_to_user (arch_seam.cc) serve a
+// range that lies inside a window with memcpy instead of process_vm_readv/writev, and note
+// which part of a write window they wrote; in step (6) the runtime copies those parts out to
+// the task's memory. The kernel's fast path copies from one task's read window straight into
+// another's write window (user_to_user.cc): one memcpy, page to page.
 // The runtime stages a range only after checking it fault-safely (a read that can fault, a
 // write probe of every page), so a pointer the task does not own is never staged: the
 // kernel's own copy then fails as before, HB_ERR_FAULT, nothing changed, nothing lost. A
@@ -58,9 +60,15 @@ namespace hosted {
 constexpr int kChannelFd = 3;                // where the child finds the channel's memfd
 constexpr const char* kChannelEnv = "HARBOR_CHANNEL_FD";
 constexpr uint32_t kChannelMagic = 0x48424331;  // "HBC1"
-constexpr uint64_t kChannelSize = 9 * 4096;  // the header page, then 32 KiB of staging
-constexpr uint32_t kStageOffset = 4096;        // where the staging area starts
-constexpr uint32_t kStageMax = 16384;          // the largest range staged
+constexpr uint32_t kStageOffset = 4096;   // where the staging area starts
+constexpr uint32_t kStageMax = 65536;     // the largest range staged: HB_MSG_MAX
+// The header page, then room for what the biggest call stages: hb_reply_recv and hb_call
+// carry a whole message each way (two kStageMax payloads), plus the two descriptors and two
+// handle arrays (under 300 bytes) in the last page. 136 KiB of address space in the task
+// and in the emulator; memfd pages cost memory only once touched, and windows are laid out
+// from the start of the staging area, so a task that only ever moves small messages keeps
+// a page or two of it (a task moving 64 KiB messages both ways: all 34 pages).
+constexpr uint64_t kChannelSize = kStageOffset + 2 * uint64_t{kStageMax} + 4096;
 constexpr uint32_t kMaxWindows = 8;
 
 enum ChannelWindowFlags : uint32_t {
