@@ -118,6 +118,12 @@ std::vector<Row> rows() {
                    "memcpy (pipe/memcpy)", Ratio::kRate});
     out.push_back({what, key("bulk", "harbor", total, p), key("bulk", "pipe", total, p), "pipe",
                    Ratio::kRate});
+    // The same placement as Harbor's two tasks (the machine pins them to two CPUs): the
+    // pipe's writer and reader on two CPUs.
+    out.push_back({"bulk " + human_size(total) + " split", key("bulk", "pipe", total, Placement::kSplit),
+                   key("bulk", "memcpy", total, p), "memcpy (pipe/memcpy)", Ratio::kRate});
+    out.push_back({what, key("bulk", "harbor", total, p), key("bulk", "pipe", total, Placement::kSplit),
+                   "pipe split", Ratio::kRate});
     // Grant regions (region_bench.cc): zero-copy, issue 5 wants >= 0.8x memcpy.
     out.push_back({what + " region", key("bulk", "region", total, p),
                    key("bulk", "memcpy", total, p), "memcpy", Ratio::kRate, 0.8});
@@ -208,6 +214,8 @@ void register_benchmarks() {
       return harbor_bulk(total, n, options);
     }, bytes);
     add(key("bulk", "pipe", total, floating), floating,
+        [=](uint64_t n) { return pipe_bulk(total, n); }, bytes);
+    add(key("bulk", "pipe", total, Placement::kSplit), Placement::kSplit,
         [=](uint64_t n) { return pipe_bulk(total, n); }, bytes);
     add(key("bulk", "memcpy", total, floating), floating,
         [=](uint64_t n) { return memcpy_bulk(total, n); }, bytes);
