@@ -211,10 +211,6 @@ void smp_init() {
 
 }  // namespace x86
 
-namespace arch {
-uint32_t current_core() { return x86::this_core().index; }
-}  // namespace arch
-
 // The other core's first C++: step 4 at the top of this file.
 extern "C" [[noreturn]] void ap_main() {
   uint32_t index = __atomic_load_n(&x86::g_ap_booting, __ATOMIC_ACQUIRE);
