@@ -306,7 +306,8 @@ void Kernel::reap(Task& task) {
 // ---- the syscall entry ------------------------------------------------------------------
 
 // The syscalls that may run on the core side of the kernel lock (kernel_lock.h): the IPC
-// path, which takes the lock of its port, and three that touch nothing shared.
+// path, which takes the lock of its port; the semaphore operations, which take the lock of
+// their semaphore; and three that touch nothing shared.
 bool Kernel::may_run_core_side(uint32_t number) {
   switch (number) {
     case HB_SYS_SEND:
@@ -315,6 +316,8 @@ bool Kernel::may_run_core_side(uint32_t number) {
     case HB_SYS_CALL:
     case HB_SYS_REPLY:
     case HB_SYS_REPLY_RECV:
+    case HB_SYS_SEM_WAIT:
+    case HB_SYS_SEM_POST:
     case HB_SYS_TASK_SELF:
     case HB_SYS_YIELD:
     case HB_SYS_CLOCK_NS:

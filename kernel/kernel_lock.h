@@ -3,12 +3,13 @@
 // DOC: kernel-lock
 // Two ways into the kernel (docs/design.md §3c):
 //   core side    the common IPC path - hb_send, hb_send_task, hb_recv, hb_call, hb_reply,
-//                hb_reply_recv of messages that carry no handles - takes only the lock of
-//                the core it runs on, then the lock of the one port it uses
-//                (Port::lock()). Two cores sending on two ports never meet; two cores on
-//                one port meet only at that port. No lock is shared by every core.
+//                hb_reply_recv of messages that carry no handles, hb_sem_wait, hb_sem_post -
+//                takes only the lock of the core it runs on, then the lock of the one port
+//                or semaphore it uses (Port::lock(), Semaphore::lock()). Two cores sending
+//                on two ports never meet; two cores on one port meet only at that port. No
+//                lock is shared by every core.
 //   whole kernel everything else (creating, closing and moving capabilities, task start
-//                and death, timeouts firing, semaphores, regions) takes every core's lock,
+//                and death, timeouts firing, regions) takes every core's lock,
 //                in core order. That excludes every core-side entry, so the code of those
 //                operations is the simple single-lock code it always was.
 // A core-side syscall that meets something it may not do there (a message with handles,

@@ -22,6 +22,7 @@
 
 #include <arch/lock.h>
 #include <kernel/lib/list.h>
+#include <kernel/lib/scoped_lock.h>
 #include <kernel/message.h>
 #include <kernel/object.h>
 #include <kernel/task.h>
@@ -128,15 +129,6 @@ class Port final : public KernelObject {
 };
 
 // Holds a port's lock for a scope (the IPC syscalls in sys_ipc.cc and ipc_call.cc).
-class PortLocked {
- public:
-  explicit PortLocked(Port& port) : m_port(port) { m_port.lock(); }
-  ~PortLocked() { m_port.unlock(); }
-  PortLocked(const PortLocked&) = delete;
-  PortLocked& operator=(const PortLocked&) = delete;
-
- private:
-  Port& m_port;
-};
+using PortLocked = ScopedLock<Port>;
 
 }  // namespace kernel

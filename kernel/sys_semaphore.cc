@@ -24,6 +24,7 @@ int64_t sem_wait(Kernel& k, Task& t, hb_handle_t handle, hb_time_t timeout) {
   Result<Capability*> cap = t.handles().lookup(handle, ObjectType::Semaphore, HB_RIGHT_RECV);
   if (!cap.ok()) return to_status(cap.error());
   Semaphore& sem = *static_cast<Semaphore*>(cap.value()->object);
+  SemaphoreLocked locked(sem);
   ++sem.stats_waits;
   if (sem.try_take()) return HB_OK;
   if (timeout == HB_NOWAIT) return HB_ERR_WOULD_BLOCK;
@@ -39,6 +40,7 @@ int64_t sem_post(Kernel&, Task& t, hb_handle_t handle, uint32_t count) {
   Result<Capability*> cap = t.handles().lookup(handle, ObjectType::Semaphore, HB_RIGHT_SEND);
   if (!cap.ok()) return to_status(cap.error());
   Semaphore& sem = *static_cast<Semaphore*>(cap.value()->object);
+  SemaphoreLocked locked(sem);
   Status posted = sem.post(count);
   if (!posted.ok()) return to_status(posted.error());
   ++sem.stats_posts;

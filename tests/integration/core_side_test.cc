@@ -202,6 +202,52 @@ TEST_F(CoreSideMachineTest, CallsFromBothCoresEachGetTheirOwnAnswer) {
   EXPECT_EQ(0, wait(server));
 }
 
+// The shared-memory half: two tasks on two cores hand a counter in a grant region back and
+// forth with two semaphores (hb_sem_wait/hb_sem_post run on the core side too, under the
+// semaphore's own lock). Every hand-off must see the other side's last write.
+TEST_F(CoreSideMachineTest, SemaphorePingPongAcrossCoresOverASharedRegion) {
+  constexpr uint32_t kRounds = 3000;
+  hosted::Machine::ObjectCap region = m_machine->make_region(4096);
+  hosted::Machine::ObjectCap ping = m_machine->make_semaphore(0, 1);
+  hosted::Machine::ObjectCap pong = m_machine->make_semaphore(0, 1);
+  ASSERT_EQ(HB_OK, region.status);
+  ASSERT_EQ(HB_OK, ping.status);
+  ASSERT_EQ(HB_OK, pong.status);
+  auto player = [](bool first) {
+    return [first] {
+      std::vector<hb_handle_t> h = start_handles();
+      if (h.size() != 3) return 70;
+      void* at = nullptr;
+      if (hb_region_map(h[0], HB_RIGHT_READ | HB_RIGHT_WRITE, &at) != HB_OK) return 71;
+      volatile uint32_t* counter = static_cast<volatile uint32_t*>(at);
+      const hb_handle_t mine = first ? h[2] : h[1], theirs = first ? h[1] : h[2];
+      for (uint32_t round = 1; round <= kRounds; ++round) {
+        if (first) {
+          if (counter[0] != 2 * round - 2) return 72;
+          counter[0] = 2 * round - 1;
+          if (hb_sem_post(theirs, 1) != HB_OK) return 73;
+          if (hb_sem_wait(mine, 10 * kSecond) != HB_OK) return 74;
+        } else {
+          if (hb_sem_wait(mine, 10 * kSecond) != HB_OK) return 75;
+          if (counter[0] != 2 * round - 1) return 76;
+          counter[0] = 2 * round;
+          if (hb_sem_post(theirs, 1) != HB_OK) return 77;
+        }
+      }
+      return 0;
+    };
+  };
+  // ping wakes the second player, pong the first.
+  hb_task_id_t first = spawn(player(true), "first", 0,
+                             {m_machine->duplicate(region.cap), m_machine->duplicate(ping.cap),
+                              m_machine->duplicate(pong.cap)});
+  hb_task_id_t second = spawn(player(false), "second", 1, {region.cap, ping.cap, pong.cap});
+  kernel::KernelStats before = stats();
+  EXPECT_EQ(0, wait(first));
+  EXPECT_EQ(0, wait(second));
+  EXPECT_GE(stats().core_side - before.core_side, 2u * kRounds) << "waits and posts, core side";
+}
+
 // Messages that carry handles take the whole kernel while other tasks keep using the core
 // side: the two sides must exclude each other, and each handle must arrive exactly once.
 TEST_F(CoreSideMachineTest, WholeKernelSendsInterleaveWithCoreSideTraffic) {

@@ -71,19 +71,42 @@ TEST_F(CoreSideTest, CallAndReplyRecvRunOnTheCoreSide) {
 
 TEST_F(CoreSideTest, SyscallsOutsideTheIpcPathNeedTheWholeKernelAndCountNothing) {
   TaskHandle t = spawn();
-  hb_handle_t sem = HB_INVALID;
-  ASSERT_STATUS(HB_OK, t.sem_create(0, 4, &sem));
+  PortPair port = t.port(HB_PORT_BOUNDED, 1);
   set_entry(Entry::CoreSideOnly);
   kernel::KernelStats before = stats();
-  EXPECT_STATUS(kernel::kNeedsWholeKernel, t.sem_post(sem));
-  EXPECT_STATUS(kernel::kNeedsWholeKernel, t.close(sem));
+  hb_handle_t copy = HB_INVALID;
+  EXPECT_STATUS(kernel::kNeedsWholeKernel, t.dup(port.send, HB_RIGHTS_SAME, &copy));
+  EXPECT_STATUS(kernel::kNeedsWholeKernel, t.close(port.send));
   kernel::KernelStats after = stats();
   EXPECT_EQ(before.syscalls, after.syscalls);
   EXPECT_EQ(before.kernel_entries, after.kernel_entries);
   set_entry(Entry::Arch);
-  EXPECT_STATUS(HB_ERR_WOULD_BLOCK, t.sem_wait(sem)) << "no post happened on the core side";
-  EXPECT_STATUS(HB_OK, t.sem_post(sem));
-  EXPECT_STATUS(HB_OK, t.sem_wait(sem));
+  hb_handle_info_t info{};
+  EXPECT_STATUS(HB_OK, t.info(port.send, &info)) << "the close did not happen on the core side";
+  EXPECT_EQ(HB_INVALID, copy) << "nor the dup";
+}
+
+// The shared-memory lecture's kernel part: hb_sem_wait and hb_sem_post run on the core side
+// too (the semaphore's own lock), blocking and waking included.
+TEST_F(CoreSideTest, SemaphoresRunOnTheCoreSide) {
+  TaskHandle a = spawn("a");
+  TaskHandle b = spawn("b");
+  hb_handle_t sem = HB_INVALID;
+  ASSERT_STATUS(HB_OK, a.sem_create(0, 2, &sem));
+  hb_handle_t copy = HB_INVALID;
+  ASSERT_STATUS(HB_OK, a.dup(sem, HB_RIGHTS_SAME, &copy));
+  hb_handle_t b_sem = transfer(a, copy, b);
+  set_entry(Entry::CoreSideOnly);
+  kernel::KernelStats before = stats();
+  ASSERT_STATUS(kernel::kBlocked, b.sem_wait(b_sem, HB_FOREVER));
+  ASSERT_STATUS(HB_OK, a.sem_post(sem, 2));  // one to b, one kept
+  EXPECT_RESUMED(b, HB_OK);
+  EXPECT_STATUS(HB_OK, b.sem_wait(b_sem)) << "one unit left over";
+  EXPECT_STATUS(HB_ERR_WOULD_BLOCK, b.sem_wait(b_sem));
+  EXPECT_STATUS(HB_OK, a.sem_post(sem, 2));
+  EXPECT_STATUS(HB_ERR_INVALID_ARG, a.sem_post(sem, 1)) << "beyond max: nothing changes";
+  EXPECT_EQ(6u, stats().core_side - before.core_side);
+  EXPECT_EQ(0u, stats().whole_kernel_retries - before.whole_kernel_retries);
 }
 
 TEST_F(CoreSideTest, ASendWithHandlesGivesUpAndChangesNothing) {
