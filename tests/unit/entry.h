@@ -12,7 +12,9 @@
 
 namespace harbor::test {
 
-inline int64_t enter_syscall(kernel::Kernel& k, kernel::Task& task, uint32_t number,
+// Only the core side: the caller holds the whole kernel lock before and after. Its result
+// may be kernel::kNeedsWholeKernel (nothing changed).
+inline int64_t try_core_side(kernel::Kernel& k, kernel::Task& task, uint32_t number,
                              const uint64_t args[6]) {
   kernel::KernelLock& lock = k.lock();
   const uint32_t core = arch::current_core();
@@ -21,6 +23,12 @@ inline int64_t enter_syscall(kernel::Kernel& k, kernel::Task& task, uint32_t num
   int64_t result = k.syscall_core_side(task, number, args);
   lock.unlock_core(core);
   lock.lock();
+  return result;
+}
+
+inline int64_t enter_syscall(kernel::Kernel& k, kernel::Task& task, uint32_t number,
+                             const uint64_t args[6]) {
+  int64_t result = try_core_side(k, task, number, args);
   if (result == kernel::kNeedsWholeKernel) result = k.syscall(task, number, args);
   return result;
 }

@@ -363,15 +363,7 @@ int64_t Harness::syscall(hb_task_id_t id, uint32_t number, const uint64_t args[6
     return kNoSuchTask;
   }
   if (task->context()) task->context()->resumed = false;  // it runs again
-  if (m_entry == Entry::CoreSideOnly) {
-    kernel::KernelLock& lock = m_kernel->lock();
-    lock.unlock();
-    lock.lock_core(arch::current_core());
-    int64_t result = m_kernel->syscall_core_side(*task, number, args);
-    lock.unlock_core(arch::current_core());
-    lock.lock();
-    return result;
-  }
+  if (m_entry == Entry::CoreSideOnly) return try_core_side(*m_kernel, *task, number, args);
   return enter_syscall(*m_kernel, *task, number, args);  // core side first, as an arch does
 }
 
