@@ -1,5 +1,6 @@
 // kernel/sys_handle.cc - hb_handle_close, hb_handle_dup, hb_handle_info, hb_badge_mint.
 #include <kernel/syscalls.h>
+#include <kernel/port.h>
 #include <kernel/user_copy.h>
 
 namespace kernel::sys {
@@ -43,7 +44,10 @@ int64_t handle_info(Kernel&, Task& t, hb_handle_t handle, uint64_t out) {
   Result<Capability*> found = t.handles().lookup(handle);
   if (!found.ok()) return to_status(found.error());
   const Capability& cap = *found.value();
-  hb_handle_info_t info{static_cast<uint32_t>(cap.object->type()), cap.rights, cap.badge};
+  hb_handle_info_t info{static_cast<uint32_t>(cap.object->type()), cap.rights, cap.badge, 0, 0};
+  // A dead port says so: the name service drops the names of dead ports this way (SPEC 7).
+  if (cap.object->type() == ObjectType::Port && static_cast<Port*>(cap.object)->is_dead())
+    info.flags |= HB_INFO_PEER_CLOSED;
   Status written = copy_out(t, out, info);
   return written.ok() ? HB_OK : to_status(written.error());
 }

@@ -21,6 +21,7 @@ enum class Error : int32_t {
   BufferTooSmall = HB_ERR_BUFFER_TOO_SMALL,
   NotFound = HB_ERR_NOT_FOUND,
   WrongType = HB_ERR_WRONG_TYPE,
+  AlreadyExists = HB_ERR_ALREADY_EXISTS,  // only the name service returns it (user space)
   // The one exception, never returned to a task: a syscall running on the core side of the
   // kernel lock met something only the whole kernel may do, and changed nothing; the arch
   // runs it again with the whole kernel locked (kernel/kernel_lock.h).

@@ -16,6 +16,7 @@ extern "C" const char* hb_strerror(hb_status_t s) {
     case HB_ERR_BUFFER_TOO_SMALL: return "HB_ERR_BUFFER_TOO_SMALL";
     case HB_ERR_NOT_FOUND: return "HB_ERR_NOT_FOUND";
     case HB_ERR_WRONG_TYPE: return "HB_ERR_WRONG_TYPE";
+    case HB_ERR_ALREADY_EXISTS: return "HB_ERR_ALREADY_EXISTS";
     default: return "HB_ERR_UNKNOWN";
   }
 }

@@ -37,10 +37,15 @@ typedef uint64_t hb_time_t;   /* nanoseconds: HB_NOWAIT, HB_FOREVER or a relativ
 #define HB_ERR_BUFFER_TOO_SMALL (-10) /* the message stays queued; len/handle_count say why */
 #define HB_ERR_NOT_FOUND (-11)      /* no such task, image or mapping */
 #define HB_ERR_WRONG_TYPE (-12)     /* the handle names another kind of object */
+#define HB_ERR_ALREADY_EXISTS (-13) /* the name is taken (name service, SPEC 7) */
 
 /* ---- handles and rights ------------------------------------------------- */
 #define HB_INVALID 0
 #define HB_INBOX 1 /* every task's own inbox: a bounded port it owns */
+/* Every task's send right to the name service (harbor/names.h): the port of the system task
+ * that harbor-emu and the bare-metal boot start before anyone else. HB_ERR_BAD_HANDLE on a
+ * machine started without one (unit-test kernels). Like HB_INBOX it cannot be closed. */
+#define HB_NAME_SERVICE 2
 
 #define HB_RIGHT_SEND (1u << 0)
 #define HB_RIGHT_RECV (1u << 1)
@@ -60,10 +65,16 @@ typedef uint64_t hb_time_t;   /* nanoseconds: HB_NOWAIT, HB_FOREVER or a relativ
 #define HB_OBJ_REGION 3
 #define HB_OBJ_SEMAPHORE 4
 
+/* hb_handle_info_t.flags */
+#define HB_INFO_PEER_CLOSED (1u << 0) /* a port that died (its owner exited, its receive right
+                                         closed): every send through it is HB_ERR_PEER_CLOSED */
+
 typedef struct hb_handle_info_t {
   uint32_t type;   /* HB_OBJ_* */
   uint32_t rights; /* HB_RIGHT_* mask */
   uint64_t badge;  /* badge of a send right, 0 if none */
+  uint32_t flags;  /* HB_INFO_* */
+  uint32_t reserved;
 } hb_handle_info_t;
 
 /* ---- ports -------------------------------------------------------------- */
