@@ -9,6 +9,10 @@
 #include "options.h"
 #include "showcase.h"
 
+// harbor-emu is no task, but the name server it forks is one: its user runtime attaches to
+// the server's channel explicitly (userland/runtime/hosted/attach.h, name_server_task.h).
+extern "C" const char hb_runtime_attach_explicitly = 1;
+
 int main(int argc, char** argv) {
   int exit_code = 0;
   std::optional<emu::EmulatorOptions> options = emu::parse_command_line(argc, argv, exit_code);

@@ -39,7 +39,12 @@ void Observer::poll() {
   std::lock_guard<std::mutex> lock(m_mutex);
   if (m_finished) return;
   std::vector<kernel::TraceRecord> batch;
-  m_machine.drain_trace([&](const kernel::TraceRecord& r) { batch.push_back(r); });
+  // The name server's own records stay out of traces and statistics: it is the system's
+  // daemon, not one of the program's tasks (a task's calls to it are in the trace, under
+  // the task). Kernel::kSystemTaskId is the one system task.
+  m_machine.drain_trace([&](const kernel::TraceRecord& r) {
+    if (r.task != kernel::Kernel::kSystemTaskId) batch.push_back(r);
+  });
   sort_by_sequence(batch);  // drained oldest first per core; DeathWatch reads them in order
   if (!batch.empty() && !m_records.empty() && batch.front().sequence < m_records.back().sequence)
     m_sorted = false;
@@ -79,6 +84,7 @@ int Observer::killed_by(hb_task_id_t id, int32_t code) {
 // Kernel lock held.
 void Observer::poll_locked_kernel(kernel::Kernel& k) {
   k.for_each_task([this](kernel::Task& t) {
+    if (t.id() == kernel::Kernel::kSystemTaskId) return;  // the name server (see poll)
     auto [it, added] = m_tasks.emplace(t.id(), &t);
     if (!added) return;
     // DOC: emu-stats-retain-tasks

@@ -5,7 +5,7 @@
 namespace kernel {
 
 namespace {
-constexpr uint32_t kGenerationMask = 0x7ffff;  // keeps handles positive int32 values
+constexpr uint32_t kGenerationMask = 0x7fff;  // 15 bits: keeps handles positive int32 values
 }
 
 HandleTable::~HandleTable() {

@@ -1,7 +1,9 @@
 // kernel/handle_table.h - a task's handles: small integers that name capabilities.
 //
-//   hb_handle_t = generation << 12 | slot        slot 0 is never used (HB_INVALID = 0)
+//   hb_handle_t = generation << 16 | slot        slot 0 is never used (HB_INVALID = 0)
 //                                                 slot 1 generation 0 is HB_INBOX
+//                                                 slot 2 generation 0 is HB_NAME_SERVICE on
+//                                                 a kernel with a name service (kernel.h)
 //
 // A slot's generation changes each time it is freed, so a stale or guessed number is
 // HB_ERR_BAD_HANDLE rather than someone else's object: handles are unforgeable. Free slots
@@ -17,8 +19,9 @@ namespace kernel {
 
 class HandleTable {
  public:
-  static constexpr uint32_t kSlotBits = 12;
-  static constexpr uint32_t kMaxSlots = 1u << kSlotBits;  // 4096, slot 0 unused
+  // 16 bits: the name service holds a handle per name, and serves at least 10 000 names.
+  static constexpr uint32_t kSlotBits = 16;
+  static constexpr uint32_t kMaxSlots = 1u << kSlotBits;  // 65 536, slot 0 unused
 
   HandleTable() = default;
   HandleTable(const HandleTable&) = delete;

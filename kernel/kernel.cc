@@ -23,6 +23,7 @@ Kernel::~Kernel() {
     if (m_tasks[i] && m_tasks[i]->alive()) exit_task(*m_tasks[i], -9);
   for (uint32_t i = 0; i < kMaxTasks; ++i)
     if (m_tasks[i]) reap(*m_tasks[i]);
+  if (!m_name_service.empty()) capability_drop(m_name_service);
   flush_discarded();
 }
 
@@ -51,10 +52,18 @@ Task* Kernel::find_task(hb_task_id_t id) const {
   return (task && task->id() == id) ? task : nullptr;
 }
 
-Result<Task*> Kernel::new_task(Task* parent) {
-  hb_task_id_t id = allocate_task_id();
+Result<Task*> Kernel::new_task(Task* parent, bool system) {
+  QuotaLimits limits = m_config.quota;
+  hb_task_id_t id = 0;
+  if (system) {
+    if (m_tasks[kSystemTaskId % kMaxTasks]) return Error::InvalidArg;  // only one
+    id = kSystemTaskId;
+    if (limits.handles < kSystemTaskHandles) limits.handles = kSystemTaskHandles;
+  } else {
+    id = allocate_task_id();
+  }
   if (!id) return Error::NoMemory;
-  Task* task = TRY(Task::try_create(*this, id, parent ? parent->id() : 0, m_config.quota,
+  Task* task = TRY(Task::try_create(*this, id, parent ? parent->id() : 0, limits,
                                     m_config.inbox_capacity));
   m_tasks[id % kMaxTasks] = task;
   ++m_task_count;
@@ -88,8 +97,13 @@ Status Kernel::start_task(Task& task, Task* parent, const char* image, uint32_t 
 
 Result<Task*> Kernel::spawn_root(const char* image, const void* start, uint32_t len,
                                  Capability* caps, uint32_t cap_count, uint32_t core) {
+  return spawn(image, start, len, caps, cap_count, core, false);
+}
+
+Result<Task*> Kernel::spawn(const char* image, const void* start, uint32_t len,
+                            Capability* caps, uint32_t cap_count, uint32_t core, bool system) {
   if (len > HB_MSG_MAX || cap_count > HB_MSG_HANDLES_MAX) return Error::TooBig;
-  Task* task = TRY(new_task(nullptr));
+  Task* task = TRY(new_task(nullptr, system));
   Result<Message*> created = Message::try_create(*task, len);
   if (!created.ok()) {
     forget_new_task(*task);
@@ -109,6 +123,17 @@ Result<Task*> Kernel::spawn_root(const char* image, const void* start, uint32_t 
   message->set_sender_id(0);  // the start message of a root task comes from the kernel
   task->inbox().enqueue(*message);
   return task;
+}
+
+Result<Task*> Kernel::spawn_system(const char* image, Capability* caps, uint32_t cap_count,
+                                   uint32_t core) {
+  return spawn(image, nullptr, 0, caps, cap_count, core, true);
+}
+
+void Kernel::set_name_service(Capability& send) {
+  if (!m_name_service.empty()) capability_drop(m_name_service);
+  m_name_service = send;
+  send = Capability{};
 }
 
 Status Kernel::make_port(uint32_t mode, uint32_t capacity, uint32_t flags, Capability* recv,

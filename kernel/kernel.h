@@ -92,6 +92,30 @@ class Kernel {
                            Capability* caps = nullptr, uint32_t cap_count = 0,
                            uint32_t core = UINT32_MAX);
 
+  // ---- The name service (SPEC 7; docs/names.md) -------------------------------------------
+  // DOC: name-service-bootstrap
+  // The name server is a user task like any other; the kernel only helps every task find it,
+  // as it helps every task find its inbox (Mach calls this the bootstrap port):
+  //   (1) the machine makes a port (make_port) and starts the server with spawn_system(),
+  //       the port's receive right in its start message;
+  //   (2) set_name_service(send) gives the kernel a send capability to that port;
+  //   (3) every task created from then on gets a copy (HB_RIGHT_SEND | HB_RIGHT_DUP) as
+  //       handle HB_NAME_SERVICE, which it cannot close (Task::try_create).
+  // The server holds the one receive right: if it dies, the port dies, and every call to it
+  // fails with HB_ERR_PEER_CLOSED.
+  //
+  // Starts a system task: spawn_root with the reserved task id kSystemTaskId (so that user
+  // tasks keep the ids 1, 2, 3, ...) and a handle quota big enough for a name per handle.
+  Result<Task*> spawn_system(const char* image, Capability* caps, uint32_t cap_count,
+                             uint32_t core = UINT32_MAX);
+  // (2) Lock held; `send` is moved in (the kernel keeps it until it is destroyed).
+  void set_name_service(Capability& send);
+  const Capability& name_service() const { return m_name_service; }
+  // The id of the one system task: slot 0 of the task table, which no other id uses
+  // before the 4096th task (allocate_task_id skips ids whose slot is taken).
+  static constexpr hb_task_id_t kSystemTaskId = DeadlineHeap::kCapacity;
+  static constexpr uint32_t kSystemTaskHandles = 24576;  // names, waiters, lifelines
+
   // One syscall of `task`, the whole kernel locked. Returns its value, or kBlocked.
   int64_t syscall(Task& task, uint32_t number, const uint64_t args[6]);
   // The same syscall with only the calling core's lock held (arch::current_core()). Returns
@@ -148,7 +172,7 @@ class Kernel {
   void flush_discarded();
   hb_task_id_t peek_next_task_id() const;
   // The three steps of making a task: a table slot and objects, then the arch starts it.
-  Result<Task*> new_task(Task* parent);
+  Result<Task*> new_task(Task* parent, bool system = false);
   Status start_task(Task& task, Task* parent, const char* image, uint32_t core);
   void forget_new_task(Task& task);  // undoes new_task() when start_task() failed
   // hb_task_wait: copy the child's exit code out and reap it (false: the pointer faulted).
@@ -158,6 +182,9 @@ class Kernel {
 
  private:
   hb_task_id_t allocate_task_id();
+  // spawn_root and spawn_system.
+  Result<Task*> spawn(const char* image, const void* start, uint32_t len, Capability* caps,
+                      uint32_t cap_count, uint32_t core, bool system);
   int64_t dispatch(Task& task, uint32_t number, const uint64_t args[6]);
   void reap(Task& task);  // a zombie nobody will wait for: forget it
   void end_wait(Task& task);                 // leaves the deadline heap, clears the wait
@@ -186,6 +213,7 @@ class Kernel {
   PerCore m_per_core[arch::kMaxCores];
   uint64_t m_koids{0};  // atomic
   IntrusiveList<Message, &Message::m_queue_node> m_discarded;
+  Capability m_name_service;  // set_name_service(); copied into every new task
 };
 
 }  // namespace kernel

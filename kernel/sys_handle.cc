@@ -17,6 +17,8 @@ int64_t handle_close(Kernel&, Task& t, hb_handle_t handle) {
   Result<Capability*> cap = t.handles().lookup(handle);
   if (!cap.ok()) return to_status(cap.error());
   if (handle == HB_INBOX) return HB_ERR_ACCESS;  // the inbox lives as long as its task
+  // So does the task's way to the name service (kernel.h, name-service-bootstrap).
+  if (handle == HB_NAME_SERVICE && t.has_name_service()) return HB_ERR_ACCESS;
   Capability removed = t.handles().remove(handle);
   capability_drop(removed);  // DOC: close-drops-right
   return HB_OK;

@@ -33,6 +33,14 @@ Result<Task*> Task::try_create(Kernel& kernel, hb_task_id_t id, hb_task_id_t par
   Capability cap = capability_create(*task->m_inbox, HB_RIGHT_RECV, 0);
   Result<hb_handle_t> h = task->m_handles.install(cap);
   KASSERT(h.ok() && h.value() == HB_INBOX, "the inbox is handle 1");
+  // HB_NAME_SERVICE is the second, once the kernel has a name service (kernel.h (3)).
+  const Capability& names = kernel.name_service();
+  if (!names.empty()) {
+    Capability copy = capability_create(*names.object, HB_RIGHT_SEND | HB_RIGHT_DUP, 0);
+    Result<hb_handle_t> n = task->m_handles.install(copy);
+    KASSERT(n.ok() && n.value() == HB_NAME_SERVICE, "the name service is handle 2");
+    task->m_has_name_service = true;
+  }
   return task;
 }
 

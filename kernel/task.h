@@ -93,6 +93,8 @@ class Task {
   HandleTable& handles() { return m_handles; }
   Quota& quota() { return m_quota; }
   Port& inbox() { return *m_inbox; }
+  // Its handle HB_NAME_SERVICE is the kernel's name service (kernel.h), not its own.
+  bool has_name_service() const { return m_has_name_service; }
   WaitState& wait() { return m_wait; }
   arch::TaskContext* context() const { return m_context; }
   void set_context(arch::TaskContext* context) { m_context = context; }
@@ -150,6 +152,7 @@ class Task {
   HandleTable m_handles;
   Quota m_quota;
   Port* m_inbox{nullptr};
+  bool m_has_name_service{false};
   WaitState m_wait;
   arch::TaskContext* m_context{nullptr};
 };

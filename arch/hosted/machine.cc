@@ -186,9 +186,16 @@ void MachineCore::detach_self(int32_t code) {
 //        (also waiting, meanwhile, for the process to be reaped): where the test body goes
 //        on is a decision of the scheduler, so a run repeats.
 // A wait that times out unparks at once (a point in real time: such a run is failing anyway).
+size_t MachineCore::user_tasks_live_locked() const {
+  size_t n = 0;
+  for (auto& [id, ctx] : m_live)
+    if (ctx != m_self && !ctx->system) ++n;
+  return n;
+}
+
 bool MachineCore::waited_for_ended_locked() const {
   for (auto& [id, ctx] : m_live) {
-    if (ctx == m_self || ctx->forgotten) continue;
+    if (ctx == m_self || ctx->forgotten || ctx->system) continue;
     if (m_self_waits_for == 0 || m_self_waits_for == id) return false;
   }
   return true;
@@ -257,7 +264,31 @@ struct Machine::Impl : detail::MachineCore {
   explicit Impl(const MachineOptions& options) : MachineCore(options) {}
 };
 
-Machine::Machine(const MachineOptions& options) : m_impl(std::make_unique<Impl>(options)) {}
+Machine::Machine(const MachineOptions& options) : m_impl(std::make_unique<Impl>(options)) {
+  if (options.name_server) start_name_server();
+}
+
+// kernel.h "name-service-bootstrap", steps (1) and (2). The port is bounded: a flood of
+// requests blocks its senders instead of growing the server's queue.
+void Machine::start_name_server() {
+  constexpr uint32_t kRequestsQueued = 64;
+  PortCaps port = make_port(HB_PORT_BOUNDED, kRequestsQueued, 0);
+  if (port.status != HB_OK) return;
+  Locked locked(*m_impl);
+  TaskBody body = m_impl->options().name_server;
+  m_impl->m_next_body = &body;
+  m_impl->m_next_system = true;
+  auto started = m_impl->kernel().spawn_system("names", &port.recv, 1, 0);
+  m_impl->m_next_body = nullptr;
+  m_impl->m_next_system = false;
+  if (!started.ok()) {
+    kernel::capability_drop(port.recv);
+    kernel::capability_drop(port.send);
+    return;
+  }
+  m_impl->kernel().set_name_service(port.send);
+  m_impl->schedule_locked();
+}
 
 Machine::~Machine() = default;
 
@@ -386,8 +417,7 @@ bool Machine::wait_all(uint64_t timeout_ns) {
   bool parked = timeout_ns != 0 && m_impl->park_self_locked(0);
   // The attach_self task is this caller: it cannot end while we wait for it.
   auto idle = [&] {
-    return m_impl->m_live.size() == (m_impl->m_self ? 1u : 0u) &&
-           !(parked && m_impl->self_parked_locked());
+    return m_impl->user_tasks_live_locked() == 0 && !(parked && m_impl->self_parked_locked());
   };
   bool done = false;
   for (;;) {

@@ -58,6 +58,7 @@ struct TaskContext {
   pid_t pid{-1};
   int pidfd{-1};          // -1 for the task of Machine::attach_self (in_process)
   bool in_process{false};  // attach_self: this process itself; never signalled or watched
+  bool system{false};      // the name server (Kernel::spawn_system): a daemon, see machine.h
   int memfd{-1};
   hosted::Channel* channel{nullptr};
   std::thread server;
@@ -221,6 +222,10 @@ class MachineCore {
   // the lock by Machine::start_function / attach_self).
   const Machine::TaskBody* m_next_body{nullptr};
   bool m_next_in_process{false};
+  bool m_next_system{false};  // Machine::start_name_server
+  // Live tasks that are not the name server nor the attach_self task: Machine::wait_all is
+  // done when there are none.
+  size_t user_tasks_live_locked() const;
   arch::TaskContext* m_self{nullptr};  // the attach_self task, while it is attached
   std::thread::id m_self_thread;        // ... and the thread that attached it (its "CPU")
   bool m_self_parked{false};            // that thread waits in Machine::wait / wait_all

@@ -57,6 +57,7 @@ int32_t MachineCore::start_task(kernel::Task* task, const char* image,
                                 arch::TaskContext** ctx_out) {
   const Machine::TaskBody* body = std::exchange(m_next_body, nullptr);
   bool in_process = std::exchange(m_next_in_process, false);
+  bool system = std::exchange(m_next_system, false);
   if (m_shutting_down) return HB_ERR_NO_MEMORY;
   if (!body && !in_process && !is_executable_file(image)) return HB_ERR_NOT_FOUND;
 
@@ -107,6 +108,7 @@ int32_t MachineCore::start_task(kernel::Task* task, const char* image,
   ctx->pid = pid;
   ctx->pidfd = pidfd;
   ctx->in_process = in_process;
+  ctx->system = system;
   ctx->memfd = memfd;
   ctx->channel = channel;
   ctx->det = arch::DetState::Executing;
@@ -146,7 +148,7 @@ void MachineCore::update_spin_locked() {
   std::map<int, uint32_t> tasks_on;
   bool unpinned = false;
   for (auto& [id, ctx] : m_live) {
-    if (ctx->forgotten) continue;
+    if (ctx->forgotten || ctx->system) continue;  // the name server mostly sleeps
     if (ctx->host_cpu < 0) unpinned = true;
     else ++tasks_on[ctx->host_cpu];
   }

@@ -51,6 +51,23 @@ uint32_t start_message(char* out, uint32_t cap) {
   return len;
 }
 
+// The name service (SPEC 7; kernel/kernel.h "name-service-bootstrap"): the image called
+// "names" (userland/programs/names.c), when the boot image has one, runs as the system task
+// on the receive right of a port that every later task reaches as HB_NAME_SERVICE. Kernel
+// lock held.
+void start_name_server(kernel::Kernel& k) {
+  kernel::Capability recv, send;
+  if (!k.make_port(HB_PORT_BOUNDED, 64, 0, &recv, &send).ok()) return;
+  kernel::Result<kernel::Task*> names = k.spawn_system("names", &recv, 1);
+  if (!names.ok()) {  // no such image: a machine without a name service
+    kernel::capability_drop(recv);
+    kernel::capability_drop(send);
+    return;
+  }
+  x86::print("harbor: name service started\n");
+  k.set_name_service(send);
+}
+
 }  // namespace
 
 extern "C" [[noreturn]] void kmain(uint32_t magic, uint32_t info) {
@@ -93,6 +110,7 @@ extern "C" [[noreturn]] void kmain(uint32_t magic, uint32_t info) {
   }
   x86::print("\n");
   k.lock().lock();
+  start_name_server(k);
   kernel::Result<kernel::Task*> init = k.spawn_root("init", args, len);
   k.lock().unlock();
   if (!init.ok()) arch::panic("cannot start init (is an image called \"init\" built in?)");
