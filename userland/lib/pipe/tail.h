@@ -1,0 +1,31 @@
+/* userland/lib/pipe/tail.h - the reading task's table of tails (pipe.c's helper).
+ *
+ * A chunk is one message of up to HB_PIPE_ATOMIC bytes. A read asking for fewer bytes than
+ * the next chunk holds takes the whole chunk (the kernel delivers whole messages) and keeps
+ * the rest here, keyed by the read end's handle number; the next reads of that end serve it
+ * first. A handle number carries a generation (docs/design.md 1), so a closed end's number
+ * never comes back for another port: a stale entry cannot serve bytes to the wrong pipe, and
+ * is reclaimed when the table needs the room (hb_handle_info says the end is gone).
+ * Static storage, no malloc (the library runs on both targets): HB_PIPE_TAILS x 64 KiB of
+ * .bss, which a hosted task pays only for the pages it touches. */
+#ifndef HARBOR_LIB_PIPE_TAIL_H
+#define HARBOR_LIB_PIPE_TAIL_H
+
+#include <harbor/pipe.h>
+
+typedef struct hb_pipe_tail {
+  hb_handle_t end; /* HB_INVALID: the entry is free */
+  uint32_t offset; /* first unread byte */
+  uint32_t length; /* bytes in `bytes` */
+  unsigned char bytes[HB_PIPE_ATOMIC];
+} hb_pipe_tail;
+
+/* The tail of `end` with unread bytes, or NULL. */
+hb_pipe_tail *hb_pipe_tail_find(hb_handle_t end);
+/* A free entry for `end` (reclaiming entries of ends that no longer exist), or NULL when
+ * HB_PIPE_TAILS live read ends hold tails. */
+hb_pipe_tail *hb_pipe_tail_claim(hb_handle_t end);
+/* Forgets `end`'s tail, if any. */
+void hb_pipe_tail_drop(hb_handle_t end);
+
+#endif /* HARBOR_LIB_PIPE_TAIL_H */
