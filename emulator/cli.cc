@@ -50,7 +50,8 @@ Examples:
 // Options that take a value: their value is never the `exec` command word.
 bool takes_value(const char* arg) {
   for (const char* name :
-       {"--cores", "--seed", "--trace", "--trace-out", "--timeout", "--host-cpus"})
+       {"--cores", "--seed", "--trace", "--trace-out", "--timeout", "--host-cpus",
+        "--report-json"})
     if (std::strcmp(arg, name) == 0) return true;
   return false;
 }
@@ -128,6 +129,11 @@ std::optional<EmulatorOptions> parse_command_line(int argc, char** argv, int& ex
   app.add_flag("--no-spin", options.no_spin,
                "no task ever busy-waits for an answer (by default a task whose call blocked "
                "spins briefly when it has a host CPU of its own; docs/design.md 3b)");
+  app.add_option("--report-json", options.report_json,
+                 "after run or exec, write the verdict as JSON to FILE: the machine and seed, "
+                 "each task's end, and on a timeout what each task waits on and for whom, "
+                 "with any wait-for cycle (a deadlock); for graders (exercises/grade)")
+      ->type_name("FILE");
   app.set_version_flag("--version", std::string("harbor-emu ") + HARBOR_VERSION);
 
   CLI::App* run = app.add_subcommand("run", "run a scenario file (see below)");

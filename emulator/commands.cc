@@ -55,9 +55,13 @@ int run_file(const EmulatorOptions& options) {
                                        scenario, paths, settings);
   out << "== result ==\n";
   write_results(out, result, "  ");
+  if (result.exit_code == kExitTimedOut) session.capture_waits();  // --report-json
   if (result.exit_code != kExitPassed) session.explain_failure(result);
   else out << "passed: every task ended as expected\n";
-  if (!session.finish() && result.exit_code == kExitPassed) return kExitBadInput;
+  const bool finished = session.finish();
+  if (!session.write_report("run", result, result.exit_code) && result.exit_code == kExitPassed)
+    return kExitBadInput;
+  if (!finished && result.exit_code == kExitPassed) return kExitBadInput;
   return result.exit_code;
 }
 
@@ -92,6 +96,7 @@ int run_exec(const EmulatorOptions& options) {
                                        scenario, paths, settings);
   int code = 0;
   if (result.exit_code == kExitTimedOut || result.exit_code == kExitStartFailed) {
+    if (result.exit_code == kExitTimedOut) session.capture_waits();  // --report-json
     session.explain_failure(result);
     code = result.exit_code;
   } else {
@@ -101,6 +106,7 @@ int run_exec(const EmulatorOptions& options) {
     code = first.signal != 0 ? 128 + first.signal : (first.code & 0xff);
   }
   session.finish();
+  session.write_report("exec", result, code);
   return code;
 }
 

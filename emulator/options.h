@@ -25,6 +25,7 @@ struct EmulatorOptions {
   std::optional<uint64_t> timeout_ns;
   std::vector<int> host_cpus;      // empty: the machine's default placement
   bool no_spin{false};             // every wait is a futex sleep (MachineOptions::spin)
+  std::string report_json;         // --report-json FILE: the verdict for programs (graders)
 };
 
 // Parses argv. Returns nullopt and sets `exit_code` when the program should stop now

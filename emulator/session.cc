@@ -1,12 +1,84 @@
 // emulator/session.cc - see session.h.
 #include "session.h"
 
+
+#include "exit_codes.h"
 #include "trace_export.h"
 
+#include <kernel/capability.h>
+#include <kernel/kernel.h>
+#include <kernel/port.h>
+#include <kernel/reply.h>
+#include <kernel/semaphore.h>
+#include <kernel/task.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <iostream>
+#include <set>
 
 namespace emu {
+
+namespace {
+
+// Every capability task `t` holds. The kernel offers no enumeration of a handle table, so
+// each slot is asked for with every generation (handle_table.h: generation << kSlotBits |
+// slot)
+// until one answers, and the scan stops once it found as many as the table has in use. Only
+// a timed-out run pays for it (capture_waits), and it changes nothing.
+void for_each_capability(kernel::Task& t, const std::function<void(const kernel::Capability&)>& fn) {
+  kernel::HandleTable& table = t.handles();
+  uint32_t left = table.used_slots();
+  const uint32_t slots = t.quota().limits().handles;
+  constexpr uint32_t kBits = kernel::HandleTable::kSlotBits;
+  constexpr uint32_t kGenerations = (0x7fffffffu >> kBits) + 1;  // handles stay positive
+  for (uint32_t slot = 1; slot < slots && left > 0; ++slot) {
+    for (uint32_t generation = 0; generation < kGenerations; ++generation) {
+      kernel::Result<kernel::Capability*> cap =
+          table.lookup(static_cast<hb_handle_t>(generation << kBits | slot));
+      if (cap.ok()) {
+        fn(*cap.value());
+        --left;
+        break;
+      }
+    }
+  }
+}
+
+// A cycle in the wait-for graph among tasks stuck for good (blocked, no deadline), as the ids
+// along it; empty if there is none.
+std::vector<hb_task_id_t> find_cycle(const std::vector<TaskWait>& waits) {
+  std::map<hb_task_id_t, const TaskWait*> stuck;
+  for (const TaskWait& w : waits)
+    if (w.kind != "running" && !w.has_deadline) stuck[w.id] = &w;
+  std::map<hb_task_id_t, int> color;  // 0 unseen, 1 on the path, 2 done
+  std::vector<hb_task_id_t> path, cycle;
+  std::function<bool(hb_task_id_t)> visit = [&](hb_task_id_t id) {
+    color[id] = 1;
+    path.push_back(id);
+    for (hb_task_id_t next : stuck[id]->waits_for) {
+      if (!stuck.count(next)) continue;  // it runs or has a timeout: it may still wake us
+      if (color[next] == 1) {
+        auto from = std::find(path.begin(), path.end(), next);
+        cycle.assign(from, path.end());
+        return true;
+      }
+      if (color[next] == 0 && visit(next)) return true;
+    }
+    path.pop_back();
+    color[id] = 2;
+    return false;
+  };
+  for (const auto& [id, w] : stuck)
+    if (color[id] == 0 && visit(id)) break;
+  return cycle;
+}
+
+}  // namespace
 
 hosted::MachineOptions Session::machine_options(const EmulatorOptions& options,
                                                 uint32_t default_cores, bool deterministic) {
@@ -125,6 +197,177 @@ bool Session::finish() {
   if (m_options.stats) write_stats(m_out, m_observer.stats(), records);
   m_out.flush();
   return ok;
+}
+
+}  // namespace emu
+
+namespace emu {
+
+// DOC: emu-report-wait-for
+// Who waits for whom: a task blocked sending waits for whoever holds the port's receive
+// right; receiving, for every holder of a send right (on its inbox: anyone, since any task
+// may send by task id); in hb_call, for the holder of its reply capability; on a semaphore,
+// for every holder of the right to post; in hb_task_wait, for the child.
+void Session::capture_waits() {
+  if (m_options.report_json.empty()) return;
+  m_observer.poll();
+  const TraceNames names = m_observer.names();
+  m_waits.clear();
+  m_machine.with_kernel([&](kernel::Kernel& k) {
+    struct Held {
+      hb_task_id_t task;
+      kernel::Capability cap;
+    };
+    std::vector<Held> held;
+    std::vector<kernel::Task*> live;
+    k.for_each_task([&](kernel::Task& t) {
+      if (!t.alive()) return;
+      live.push_back(&t);
+      for_each_capability(t, [&](const kernel::Capability& cap) { held.push_back({t.id(), cap}); });
+    });
+    auto holders = [&](const kernel::KernelObject* object, uint32_t right) {
+      std::vector<hb_task_id_t> out;
+      for (const Held& h : held)
+        if (h.cap.object == object && (h.cap.rights & right) &&
+            std::find(out.begin(), out.end(), h.task) == out.end())
+          out.push_back(h.task);
+      return out;
+    };
+    for (kernel::Task* t : live) {
+      TaskWait w;
+      w.id = t->id();
+      w.name = names.task(t->id());
+      w.kind = "running";
+      if (t->state() == kernel::TaskState::Blocked) {
+        const kernel::WaitState& s = t->wait();
+        w.has_deadline = s.deadline != UINT64_MAX;
+        kernel::Task* inbox_owner = nullptr;
+        for (kernel::Task* other : live)
+          if (s.port && &other->inbox() == s.port) inbox_owner = other;
+        if (s.port) w.object = names.object(s.port->koid());
+        switch (s.kind) {
+          case kernel::WaitKind::Send:
+            w.kind = "send";
+            if (inbox_owner) w.waits_for.push_back(inbox_owner->id());
+            else w.waits_for = holders(s.port, HB_RIGHT_RECV);
+            break;
+          case kernel::WaitKind::Receive:
+            w.kind = "receive";
+            if (inbox_owner) {
+              w.anyone = true;
+              for (kernel::Task* other : live)
+                if (other != t) w.waits_for.push_back(other->id());
+            } else {
+              w.waits_for = holders(s.port, HB_RIGHT_SEND);
+            }
+            break;
+          case kernel::WaitKind::Reply:
+            w.kind = "reply";
+            w.waits_for = holders(s.reply, 0xffffffffu);
+            break;
+          case kernel::WaitKind::Semaphore:
+            w.kind = "semaphore";
+            if (s.semaphore) {
+              w.object = names.object(s.semaphore->koid());
+              w.waits_for = holders(s.semaphore, HB_RIGHT_SEND);
+            }
+            break;
+          case kernel::WaitKind::Child:
+            w.kind = "child";
+            w.waits_for.push_back(s.child);
+            break;
+          default:
+            w.kind = "blocked";
+            break;
+        }
+      }
+      m_waits.push_back(std::move(w));
+    }
+  });
+  m_cycle = find_cycle(m_waits);
+}
+
+bool Session::write_report(const char* command, const ScenarioResult& result, int exit_code) {
+  if (m_options.report_json.empty()) return true;
+  using nlohmann::json;
+  const TraceNames names = m_observer.names();
+  const hosted::MachineOptions& o = m_machine.options();
+  json report;
+  report["command"] = command;
+  report["exit_code"] = exit_code;
+  const char* verdict = result.exit_code == kExitPassed     ? "passed"
+                        : result.exit_code == kExitFailed   ? "failed"
+                        : result.exit_code == kExitTimedOut ? "timed_out"
+                                                            : "start_failed";
+  report["result"] = verdict;
+  report["machine"] = {{"cores", m_machine.cores()},
+                       {"deterministic", o.deterministic},
+                       {"seed", o.seed},
+                       {"described", describe_machine()}};
+  json tasks = json::array();
+  for (const TaskResult& r : result.tasks)
+    tasks.push_back({{"name", r.name},
+                     {"id", r.id},
+                     {"exited", r.exited},
+                     {"code", r.code},
+                     {"signal", r.signal},
+                     {"failures", r.failures}});
+  report["tasks"] = tasks;
+  report["problems"] = result.problems;
+
+  json waits = json::array();
+  bool all_stuck = !m_waits.empty();
+  for (const TaskWait& w : m_waits) {
+    std::vector<std::string> whom;
+    for (hb_task_id_t id : w.waits_for) whom.push_back(names.task(id));
+    waits.push_back({{"id", w.id},
+                     {"name", w.name},
+                     {"kind", w.kind},
+                     {"object", w.object},
+                     {"has_deadline", w.has_deadline},
+                     {"anyone", w.anyone},
+                     {"waits_for", w.waits_for},
+                     {"waits_for_names", whom}});
+    if (w.kind == "running" || w.has_deadline) all_stuck = false;
+  }
+  report["waits"] = waits;
+  // A deadlock: a cycle of tasks each waiting for good for the next, or every live task
+  // waiting for good (nobody left to wake anyone).
+  if (!m_cycle.empty() || all_stuck) {
+    std::vector<std::string> cycle_names;
+    for (hb_task_id_t id : m_cycle) cycle_names.push_back(names.task(id));
+    report["deadlock"] = {{"cycle", m_cycle}, {"cycle_names", cycle_names},
+                          {"every_task_stuck", all_stuck}};
+  } else {
+    report["deadlock"] = nullptr;
+  }
+
+  const StatsReport& stats = m_observer.stats();
+  json task_stats = json::array();
+  for (const TaskStats& t : stats.tasks)
+    task_stats.push_back({{"id", t.id}, {"name", t.name}, {"parent", t.parent},
+                          {"alive", t.alive}, {"exit_code", t.exit_code},
+                          {"syscalls", t.syscalls}, {"sent", t.sent},
+                          {"received", t.received}, {"blocks", t.blocks}});
+  json ports = json::array();
+  for (const PortStats& p : stats.ports)
+    ports.push_back({{"label", p.label}, {"sent", p.sent}, {"received", p.received},
+                     {"queued", p.queued}, {"dead", p.dead}});
+  report["stats"] = {{"objects_alive", stats.kernel.objects_alive},
+                     {"tasks_alive", stats.kernel.tasks_alive},
+                     {"syscalls", stats.kernel.syscalls},
+                     {"messages_sent", stats.kernel.messages_sent},
+                     {"tasks", task_stats},
+                     {"ports", ports}};
+
+  std::ofstream file(m_options.report_json, std::ios::binary | std::ios::trunc);
+  file << report.dump(2) << '\n';
+  file.flush();
+  if (!file) {
+    std::cerr << "harbor-emu: cannot write the report to " << m_options.report_json << '\n';
+    return false;
+  }
+  return true;
 }
 
 }  // namespace emu

@@ -13,8 +13,21 @@
 #include <hosted/machine.h>
 
 #include <ostream>
+#include <string>
+#include <vector>
 
 namespace emu {
+
+// What one live task was doing when a run timed out, and whom it waits for (--report-json).
+struct TaskWait {
+  hb_task_id_t id{0};
+  std::string name;                    // "ping[1]"
+  std::string kind;                    // running, send, receive, reply, semaphore, child
+  std::string object;                  // "port a", "semaphore mutex", "inbox of b[2]", ""
+  bool has_deadline{false};            // a timeout will wake it: not stuck for good
+  bool anyone{false};                  // waits on its inbox: any task may wake it
+  std::vector<hb_task_id_t> waits_for; // tasks holding what would wake it
+};
 
 class Session {
  public:
@@ -40,6 +53,13 @@ class Session {
   // Returns false if the trace file could not be written (reported on stderr).
   bool finish();
 
+  // --report-json FILE (exercises/grade reads it). capture_waits() reads what every live task
+  // waits on and who holds what would wake it (a wait-for graph), while a timed-out run's
+  // tasks are still blocked: call it before finish(). write_report() after finish(); returns
+  // false if FILE could not be written (reported on stderr). Does nothing without the option.
+  void capture_waits();
+  bool write_report(const char* command, const ScenarioResult& result, int exit_code);
+
  private:
   static hosted::MachineOptions machine_options(const EmulatorOptions& options,
                                                 uint32_t default_cores, bool deterministic);
@@ -50,6 +70,8 @@ class Session {
   hosted::Machine m_machine;
   Observer m_observer;
   bool m_finished{false};
+  std::vector<TaskWait> m_waits;            // capture_waits()
+  std::vector<hb_task_id_t> m_cycle;        // a wait-for cycle among m_waits, if any
 };
 
 }  // namespace emu

@@ -1,0 +1,1 @@
+"""exercises/grader - the Harbor exercise grader (exercises/grade is its command line)."""

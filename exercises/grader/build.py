@@ -1,0 +1,49 @@
+"""exercises/grader/build.py - the student's C files and the exercise's driver, linked into one
+Harbor program against Harbor::user's archive (build tree or install)."""
+import os
+import subprocess
+
+LIB = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib")
+
+# Calls whose handles grade_check.c remembers, to report the ones never closed (leaks).
+WRAPPED = ("hb_port_create", "hb_region_create", "hb_sem_create", "hb_handle_dup",
+           "hb_badge_mint")
+
+
+class BuildResult:
+    def __init__(self, ok, program, log):
+        self.ok = ok
+        self.program = program
+        self.log = log
+
+
+def build(exercise, submission, harbor, compilers, out_dir):
+    cc, cxx = compilers
+    os.makedirs(out_dir, exist_ok=True)
+    program = os.path.join(out_dir, "driver")
+    missing = [f for f in exercise.files if not os.path.isfile(os.path.join(submission, f))]
+    if missing:
+        return BuildResult(False, program, "the submission %s has no %s (expected: %s)"
+                           % (submission, ", ".join(missing), ", ".join(exercise.files)))
+    includes = []
+    for d in harbor.include_dirs + exercise.include_dirs() + [LIB]:
+        includes += ["-I", d]
+    flags = ["-std=gnu11", "-g", "-O0", "-Wall", "-Wextra", "-Wno-unused-parameter"]
+    sources = [os.path.join(submission, f) for f in exercise.files]
+    sources += [exercise.driver, os.path.join(LIB, "grade_check.c")]
+    objects, log = [], []
+    for i, src in enumerate(sources):
+        obj = os.path.join(out_dir, "%d-%s.o" % (i, os.path.basename(src)))
+        cmd = [cc] + flags + includes + ['-DGRADE_SELF="%s"' % program, "-c", src, "-o", obj]
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        if p.stderr:
+            log.append(p.stderr)
+        if p.returncode != 0:
+            return BuildResult(False, program, "".join(log) or "compiling %s failed" % src)
+        objects.append(obj)
+    cmd = [cxx, "-o", program] + objects + ["-Wl,--wrap=" + w for w in WRAPPED]
+    cmd += ["-Wl,--undefined=hb_runtime_exit_hook"] + harbor.libraries + ["-pthread"]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.stderr:
+        log.append(p.stderr)
+    return BuildResult(p.returncode == 0, program, "".join(log))

@@ -1,0 +1,133 @@
+"""exercises/grader/run.py - one named test: harbor-emu runs the driver under a deterministic
+seed, and the verdict comes from what the kernel saw (harbor-emu --report-json: the test task's
+exit code or the signal that killed it, and on a timeout what every task waits on and for
+whom). The driver's GRADE- lines only add the details of a failure or a leak."""
+import json
+import os
+import re
+import shlex
+import signal
+import subprocess
+
+from .spec import parse_duration
+
+CORES = 2  # fixed, so that a replay on another machine is the same run
+GRADE_LINE = re.compile(r"^(.*?)GRADE-(FAIL|LEAK) (.*)")
+KILLED_LINE = re.compile(r"harbor-emu: task \d+ \((.*)\) killed by (SIG\w+)")
+
+
+class Outcome:
+    def __init__(self, verdict, details=None, replay=None, seed=0):
+        self.verdict = verdict      # spec.VERDICTS
+        self.details = details or []  # lines that explain it
+        self.replay = replay        # the exact command that repeats the run
+        self.seed = seed
+
+
+def replay_command(harbor, program, test, seed):
+    return [harbor.emu, "--cores", str(CORES), "--deterministic", "--seed", str(seed),
+            "--timeout", test.timeout, "exec", program, test.name] + test.args
+
+
+def _wait_line(w):
+    if w["kind"] == "running":
+        return "%s is running" % w["name"]
+    what = {"send": "blocked sending", "receive": "blocked receiving",
+            "reply": "blocked in hb_call waiting for a reply", "semaphore": "blocked in hb_sem_wait",
+            "child": "blocked in hb_task_wait"}.get(w["kind"], "blocked")
+    line = "%s is %s%s" % (w["name"], what, (" on " + w["object"]) if w["object"] else "")
+    if w.get("anyone"):
+        line += ", for a message from any task"
+    elif w["waits_for_names"]:
+        line += ", waiting for " + " or ".join(w["waits_for_names"])
+    else:
+        line += ", and no task holds what could wake it"
+    if w["has_deadline"]:
+        line += " (it has a timeout)"
+    return line
+
+
+def _grade_lines(stdout):
+    """The GRADE- lines worth showing, as (kind, text). A failure in one task often makes
+    another fail after it (its peer is gone): only the first task's lines are the cause, and
+    the test task's own lines (no name prefix) are kept with them."""
+    blocks = {}
+    for line in stdout.splitlines():
+        m = GRADE_LINE.search(line)
+        if m:
+            prefix = m.group(1).strip().rstrip(":")
+            blocks.setdefault(prefix, []).append((m.group(2), m.group(3)))
+    if not blocks:
+        return []
+    first = next(iter(blocks))
+    shown = [(k, ("in task %s: " % first if first else "") + t) for k, t in blocks[first]]
+    if first and "" in blocks:
+        shown += blocks[""]
+    return shown
+
+
+def verdict_of(report, stdout, stderr, returncode):
+    """(verdict, details) from a harbor-emu run."""
+    grade = _grade_lines(stdout)
+    killed = [m for m in map(KILLED_LINE.search, stderr.splitlines()) if m]
+    if report is None:
+        tail = (stderr or stdout).strip().splitlines()[-5:]
+        return "crash", ["harbor-emu ended with status %d and wrote no report" % returncode] + tail
+    if report["result"] == "timed_out":
+        lines = [_wait_line(w) for w in report["waits"]]
+        dl = report.get("deadlock")
+        if dl:
+            if dl["cycle_names"]:
+                cycle = dl["cycle_names"] + dl["cycle_names"][:1]
+                head = "wait-for cycle: " + " -> ".join(cycle)
+            else:
+                head = "every task waits, and nothing can wake any of them"
+            return "deadlock", [head] + lines
+        return "timeout", ["still running after %s (wall clock; logical time is not the limit)"
+                           % report["machine"].get("described", "")] + lines
+    first = report["tasks"][0] if report["tasks"] else {}
+    if first.get("signal"):
+        name = signal.Signals(first["signal"]).name if first["signal"] in signal.valid_signals() else str(first["signal"])
+        return "crash", ["the test task was killed by %s" % name] + [m.group(0) for m in killed]
+    code = first.get("code", report["exit_code"])
+    if code == 0:
+        return "pass", []
+    if killed:  # a helper task crashed, and the test saw it
+        return "crash", [m.group(0) for m in killed] + [text for kind, text in grade if kind == "FAIL"]
+    if code == 3:
+        return "leak", [text for kind, text in grade if kind == "LEAK"] or ["the test exited 3 (leak)"]
+    fails = [text for kind, text in grade if kind == "FAIL"]
+    return "fail", fails or ["expected: the test exits 0", "actual: it exited %d" % code]
+
+
+def run_test(harbor, program, test, work_dir):
+    """Runs `test` once per seed; the first seed that does not pass gives the verdict."""
+    outcome = None
+    for seed in test.seeds:
+        report_path = os.path.join(work_dir, "%s.seed%d.json" % (test.name, seed))
+        if os.path.exists(report_path):
+            os.remove(report_path)
+        cmd = replay_command(harbor, program, test, seed)
+        cmd = cmd[:1] + ["--report-json", report_path] + cmd[1:]
+        limit = parse_duration(test.timeout) + 60  # harbor-emu's --timeout stops it first
+        try:
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=limit)
+            stdout, stderr, rc = p.stdout, p.stderr, p.returncode
+        except subprocess.TimeoutExpired as e:
+            stdout = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+            stderr = "harbor-emu did not stop %ds after its own timeout" % 60
+            rc = -9
+        report = None
+        try:
+            with open(report_path) as f:
+                report = json.load(f)
+        except (OSError, ValueError):
+            pass
+        verdict, details = verdict_of(report, stdout, stderr, rc)
+        replay = " ".join(shlex.quote(c) for c in replay_command(harbor, program, test, seed))
+        outcome = Outcome(verdict, details, replay, seed)
+        if verdict != "pass":
+            if test.hint:
+                outcome.details.append("hint: " + test.hint)
+            return outcome
+    return outcome
