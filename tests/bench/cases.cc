@@ -17,6 +17,7 @@
 #include "harbor_ipc.h"
 #include "linux_ipc.h"
 #include "percore_bench.h"
+#include "pipe_bench.h"
 
 namespace bench {
 
@@ -141,6 +142,17 @@ std::vector<Row> rows() {
     out.push_back({"core-side lock, " + std::to_string(cores) + " pairs",
                    percore_key(true, cores), percore_whole_kernel_key(cores), "whole kernel",
                    Ratio::kRate});
+  // Pipes (pipe_bench.cc): harbor/pipe.h against pipe(2), SIZE-byte writes, 64 KiB reads.
+  for (uint32_t size : pipe_write_sizes()) {
+    const Placement f = Placement::kFloating;
+    const std::string what = "pipe " + human_size(size) + " writes";
+    out.push_back({what, pipe_key("harbor", size, f), pipe_key("linux", size, f), "linux pipe",
+                   Ratio::kRate, size >= 65536 ? 1.0 : 0.5});
+    out.push_back({what, pipe_key("harbor", size, f), pipe_key("linux", size, Placement::kSplit),
+                   "linux pipe split", Ratio::kRate});
+    out.push_back({what + " deep", pipe_key("harbor-deep", size, f), pipe_key("linux", size, f),
+                   "linux pipe", Ratio::kRate});
+  }
   return out;
 }
 
@@ -221,6 +233,7 @@ void register_benchmarks() {
         [=](uint64_t n) { return memcpy_bulk(total, n); }, bytes);
   }
   register_percore_benchmarks();
+  register_pipe_benchmarks();
   // Diagnostics: the parts a Harbor round trip is made of.
   for (Placement p : kPlacements) {
     add(key("diag", "harbor-null-syscall", 0, p), p,
