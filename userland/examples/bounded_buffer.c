@@ -4,16 +4,17 @@
  *
  * The two roles can also be started by a scenario file that makes the region and the
  * semaphores itself (docs/emulator.md): "producer ITEMS N" and "consumer ITEMS", with the
- * handles [REGION, EMPTY, FULL, MUTEX]; the producer then writes N into the fresh region.
+ * handles [REGION, EMPTY, FULL, MUTEX]; the producer then formats the region for N slots.
  *
- * One program, three roles (docs/shared-memory.md walks through it):
- *   parent    makes the shared region and the three semaphores, spawns a producer and a
- *             consumer (this same program) with the handles in their start messages,
- *             waits for both and compares their checksums;
- *   producer  for each item: wait(empty); wait(mutex); buffer[in] = item;
- *             in = (in + 1) % N; post(mutex); post(full);
- *   consumer  for each item: wait(full); wait(mutex); item = buffer[out];
- *             out = (out + 1) % N; post(mutex); post(empty);
+ * One program, three roles (docs/shared-memory.md walks through it); the buffer itself is
+ * harbor/bounded_buffer.h (docs/bounded-buffer.md), whose put and get are the textbook's:
+ *   parent    makes the buffer (a region and the semaphores empty, full, mutex), spawns a
+ *             producer and a consumer (this same program) with handles for their role in
+ *             their start messages, waits for both and compares the checksums they send it;
+ *   producer  for each item: put   = wait(empty); wait(mutex); buffer[in] = item;
+ *                                    in = (in + 1) % N; post(mutex); post(full)
+ *   consumer  for each item: get   = wait(full); wait(mutex); item = buffer[out];
+ *                                    out = (out + 1) % N; post(mutex); post(empty)
  *
  * The kernel is involved only in the semaphores: the items themselves go through plain
  * loads and stores in the shared region. Each child gets only the rights it needs: the
@@ -21,18 +22,10 @@
  */
 #include "example.h"
 
+#include <harbor/bounded_buffer.h>
+
 #include <string.h>
 #include <unistd.h>
-
-struct shared {
-  uint32_t n; /* slots */
-  uint32_t in, out;
-  uint32_t pad;
-  uint64_t produced_sum, consumed_sum; /* written by each side when it is done */
-  uint64_t buffer[];                   /* n slots */
-};
-
-enum { REGION, EMPTY, FULL, MUTEX }; /* the order of the handles in a child's start message */
 
 static uint64_t make_item(uint64_t i) { return i * 2654435761u + 1; }
 
@@ -43,45 +36,41 @@ static void must(hb_status_t s, const char *what) {
   }
 }
 
+/* Tells the parent (if a task started us, not a scenario) the checksum of a role. */
+static void report_sum(const hb_start_info *start, uint64_t sum) {
+  if (start->sender == 0) return;
+  hb_msg_out m = {&sum, sizeof sum, 0, NULL};
+  must(hb_send_task(start->sender, &m, 0, HB_FOREVER), "send checksum");
+}
+
 // DOC: bounded-buffer-producer
 static int producer(const hb_start_info *start, uint64_t items) {
-  hb_handle_t empty = start->handles[EMPTY], full = start->handles[FULL];
-  hb_handle_t mutex = start->handles[MUTEX];
-  struct shared *sh = NULL;
-  must(hb_region_map(start->handles[REGION], HB_RIGHT_READ | HB_RIGHT_WRITE, (void **)&sh), "map");
-  /* Wired by a scenario: nobody else wrote N. The consumer reads it only after its first
-   * wait(full), which follows our first post(full). */
-  if (start->argc >= 3) sh->n = (uint32_t)strtoul(start->argv[2], NULL, 10);
-  if (sh->n == 0) must(HB_ERR_INVALID_ARG, "the region holds no slot count N");
+  hb_bounded_buffer_t b;
+  if (start->argc >= 3) /* wired by a scenario: the region is fresh, we format it for N */
+    must(hb_bounded_buffer_format(start->handles, start->handle_count, sizeof(uint64_t),
+                                  (uint32_t)strtoul(start->argv[2], NULL, 10), &b), "format");
+  else
+    must(hb_bounded_buffer_attach(start->handles, start->handle_count, sizeof(uint64_t), &b),
+         "attach");
   uint64_t sum = 0;
   for (uint64_t i = 0; i < items; ++i) {
     uint64_t item = make_item(i);
-    must(hb_sem_wait(empty, HB_FOREVER), "wait empty"); /* a free slot */
-    must(hb_sem_wait(mutex, HB_FOREVER), "wait mutex"); /* enter the critical section */
-    sh->buffer[sh->in] = item;
-    sh->in = (sh->in + 1) % sh->n;
-    must(hb_sem_post(mutex, 1), "post mutex"); /* leave it */
-    must(hb_sem_post(full, 1), "post full");   /* one more item to take */
+    must(hb_bounded_buffer_put(&b, &item, HB_FOREVER), "put"); /* waits for a free slot */
     sum += item;
   }
-  sh->produced_sum = sum;
+  report_sum(start, sum);
   return 0;
 }
 
 // DOC: bounded-buffer-consumer
 static int consumer(const hb_start_info *start, uint64_t items) {
-  hb_handle_t empty = start->handles[EMPTY], full = start->handles[FULL];
-  hb_handle_t mutex = start->handles[MUTEX];
-  struct shared *sh = NULL;
-  must(hb_region_map(start->handles[REGION], HB_RIGHT_READ | HB_RIGHT_WRITE, (void **)&sh), "map");
+  hb_bounded_buffer_t b; /* a scenario's region may still be unformatted: get waits first */
+  must(hb_bounded_buffer_attach(start->handles, start->handle_count, sizeof(uint64_t), &b),
+       "attach");
   uint64_t sum = 0;
   for (uint64_t i = 0; i < items; ++i) {
-    must(hb_sem_wait(full, HB_FOREVER), "wait full");
-    must(hb_sem_wait(mutex, HB_FOREVER), "wait mutex");
-    uint64_t item = sh->buffer[sh->out];
-    sh->out = (sh->out + 1) % sh->n;
-    must(hb_sem_post(mutex, 1), "post mutex");
-    must(hb_sem_post(empty, 1), "post empty"); /* one more free slot */
+    uint64_t item = 0;
+    must(hb_bounded_buffer_get(&b, &item, HB_FOREVER), "get"); /* waits for an item */
     if (item != make_item(i)) {
       say("consumer: item %llu is %llu, expected %llu", (unsigned long long)i,
           (unsigned long long)item, (unsigned long long)make_item(i));
@@ -89,28 +78,35 @@ static int consumer(const hb_start_info *start, uint64_t items) {
     }
     sum += item;
   }
-  sh->consumed_sum = sum;
+  report_sum(start, sum);
   return 0;
 }
 
-static hb_handle_t dup_with(hb_handle_t h, uint32_t rights) {
-  hb_handle_t out = HB_INVALID;
-  must(hb_handle_dup(h, rights, &out), "dup");
-  return out;
-}
-
-/* Spawns this same program as ROLE with `handles` (moved) in its start message. */
-static hb_task_id_t spawn_role(const char *role, uint64_t items, hb_handle_t handles[4]) {
+/* Spawns this same program as ROLE with the buffer's handles for that role (moved). */
+static hb_task_id_t spawn_role(const hb_bounded_buffer_t *b, uint32_t role_bit,
+                               const char *role, uint64_t items) {
   char self[4096];
   ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1); /* hosted: our own path */
   if (n <= 0) must(HB_ERR_NOT_FOUND, "readlink /proc/self/exe");
   self[n] = 0;
   char args[64]; /* "ROLE\0ITEMS\0" */
   int len = snprintf(args, sizeof args, "%s%c%llu", role, 0, (unsigned long long)items);
-  hb_msg_out m = {args, (uint32_t)len + 1, 4, handles};
+  hb_handle_t handles[HB_BOUNDED_BUFFER_HANDLES];
+  must(hb_bounded_buffer_grant(b, role_bit, handles), "grant");
+  hb_msg_out m = {args, (uint32_t)len + 1, HB_BOUNDED_BUFFER_HANDLES, handles};
   hb_task_id_t child = 0;
   must(hb_task_spawn(self, &m, &child), "spawn");
   return child;
+}
+
+static uint64_t receive_sum(hb_task_id_t from) {
+  uint64_t sum = 0;
+  hb_msg_in in = {0};
+  in.data = &sum;
+  in.cap = sizeof sum;
+  in.sender = from;
+  must(hb_recv(HB_INBOX, &in, HB_RECV_FROM, HB_FOREVER), "receive a checksum");
+  return sum;
 }
 
 int main(void) {
@@ -123,50 +119,36 @@ int main(void) {
   /* The parent. */
   uint64_t items = (uint64_t)arg_number(&start, 0, 5000);
   uint32_t n = (uint32_t)arg_number(&start, 1, 8);
-  if (n < 1 || n > 65536) {
+  if (n < 1 || n > HB_BOUNDED_BUFFER_SLOTS_MAX) {
     say("usage: bounded-buffer [ITEMS] [N]   (1 <= N <= 65536)");
     return 2;
   }
-  hb_handle_t region = HB_INVALID;
-  must(hb_region_create(sizeof(struct shared) + n * sizeof(uint64_t), 0, &region), "region_create");
-  struct shared *sh = NULL;
-  must(hb_region_map(region, HB_RIGHT_READ | HB_RIGHT_WRITE, (void **)&sh), "map");
-  sh->n = n; /* the region starts zero-filled: in = out = 0 */
+  hb_bounded_buffer_t b; /* empty = sem(N, N), full = sem(0, N), mutex = sem(1, 1) */
+  must(hb_bounded_buffer_create(sizeof(uint64_t), n, &b), "create");
 
-  hb_handle_t empty, full, mutex;
-  must(hb_sem_create(n, n, &empty), "sem empty"); /* n free slots */
-  must(hb_sem_create(0, n, &full), "sem full");   /* no item yet */
-  must(hb_sem_create(1, 1, &mutex), "sem mutex"); /* a binary semaphore: one task inside */
-
-  /* Handles in a message need HB_RIGHT_TRANSFER; the rest is what each child may do. */
-  const uint32_t T = HB_RIGHT_TRANSFER, rw = HB_RIGHT_READ | HB_RIGHT_WRITE | HB_RIGHT_MAP | T;
-  hb_handle_t for_producer[4] = {dup_with(region, rw), dup_with(empty, HB_RIGHT_RECV | T),
-                                 dup_with(full, HB_RIGHT_SEND | T),
-                                 dup_with(mutex, HB_RIGHT_SEND | HB_RIGHT_RECV | T)};
-  hb_handle_t for_consumer[4] = {dup_with(region, rw), dup_with(empty, HB_RIGHT_SEND | T),
-                                 dup_with(full, HB_RIGHT_RECV | T),
-                                 dup_with(mutex, HB_RIGHT_SEND | HB_RIGHT_RECV | T)};
   hb_time_t t0 = hb_clock_ns();
-  hb_task_id_t c = spawn_role("consumer", items, for_consumer);
-  hb_task_id_t p = spawn_role("producer", items, for_producer);
+  hb_task_id_t c = spawn_role(&b, HB_BOUNDED_BUFFER_CONSUMER, "consumer", items);
+  hb_task_id_t p = spawn_role(&b, HB_BOUNDED_BUFFER_PRODUCER, "producer", items);
   int32_t pcode = -1, ccode = -1;
   must(hb_task_wait(p, &pcode, HB_FOREVER), "wait producer");
   must(hb_task_wait(c, &ccode, HB_FOREVER), "wait consumer");
   hb_time_t ns = hb_clock_ns() - t0;
+  uint64_t produced = pcode == 0 ? receive_sum(p) : 0, consumed = ccode == 0 ? receive_sum(c) : 0;
 
   uint64_t expected = 0;
   for (uint64_t i = 0; i < items; ++i) expected += make_item(i);
   say("%llu items through a buffer of %u slots in %llu ms (%llu ns per item)",
       (unsigned long long)items, n, (unsigned long long)(ns / 1000000),
       (unsigned long long)(items ? ns / items : 0));
-  say("checksums: produced %llu, consumed %llu, expected %llu", (unsigned long long)sh->produced_sum,
-      (unsigned long long)sh->consumed_sum, (unsigned long long)expected);
-  int ok = pcode == 0 && ccode == 0 && sh->produced_sum == expected &&
-           sh->consumed_sum == expected && sh->in == sh->out;
+  say("checksums: produced %llu, consumed %llu, expected %llu", (unsigned long long)produced,
+      (unsigned long long)consumed, (unsigned long long)expected);
+  uint64_t left = 0; /* every item was taken: the buffer is empty again */
+  int ok = pcode == 0 && ccode == 0 && produced == expected && consumed == expected &&
+           hb_bounded_buffer_get(&b, &left, HB_NOWAIT) == HB_ERR_WOULD_BLOCK;
   if (ok)
     say("bounded_buffer: OK");
   else
     say("bounded_buffer: FAILED (producer exit %d, consumer exit %d)", pcode, ccode);
-  hb_region_unmap(sh);
+  hb_bounded_buffer_detach(&b);
   return ok ? 0 : 1;
 }
