@@ -17,9 +17,8 @@
 #include <algorithm>
 #include <fstream>
 #include <functional>
-#include <map>
 #include <iostream>
-#include <set>
+#include <map>
 
 namespace emu {
 
@@ -244,7 +243,10 @@ void Session::capture_waits() {
         kernel::Task* inbox_owner = nullptr;
         for (kernel::Task* other : live)
           if (s.port && &other->inbox() == s.port) inbox_owner = other;
-        if (s.port) w.object = names.object(s.port->koid());
+        if (s.port) {
+          w.object = names.object(s.port->koid());  // "obj 12" when nobody named it
+          if (w.object.rfind("obj ", 0) == 0) w.object = "port " + w.object.substr(4);
+        }
         switch (s.kind) {
           case kernel::WaitKind::Send:
             w.kind = "send";
@@ -269,6 +271,7 @@ void Session::capture_waits() {
             w.kind = "semaphore";
             if (s.semaphore) {
               w.object = names.object(s.semaphore->koid());
+              if (w.object.rfind("obj ", 0) == 0) w.object = "semaphore " + w.object.substr(4);
               w.waits_for = holders(s.semaphore, HB_RIGHT_SEND);
             }
             break;

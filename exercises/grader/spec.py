@@ -12,7 +12,8 @@ grade.json (one per exercise directory):
         {"name": "hundred_rounds", "points": 3, "needs": ["ping_one_round"],
          "seeds": [0, 1, 7], "hint": "..."}
       ],
-      "skeleton": {"ping_one_round": "fail", "hundred_rounds": "not run"}
+      "skeleton": {"ping_one_round": "fail", "hundred_rounds": "not run"},
+      "main": "ping", "helpers": ["pong"]  # task names (default: driver)
     }
 
 "seeds": each test runs once per seed under harbor-emu --deterministic --seed N (0 is round
@@ -67,6 +68,10 @@ class Exercise:
         self.timeout = raw.get("timeout", "5s")
         self.tests = [Test(t, self.timeout) for t in raw["tests"]]
         self.skeleton = dict(raw.get("skeleton", {}))
+        # Task names: the test program runs as `main`, and helper roles ("right:50") as the
+        # names in `helpers` (links to the same program; traces and verdicts use them).
+        self.main = raw.get("main", "driver")
+        self.helpers = list(raw.get("helpers", []))
         names = [t.name for t in self.tests]
         for t in self.tests:
             for need in t.needs:
