@@ -126,6 +126,7 @@ void Parser::line(int number, std::string_view text) {
   if (verb == "region") return region(words);
   if (verb == "semaphore") return semaphore(words);
   if (verb == "task") return task(words);
+  if (verb == "pipe") return pipe(words);
   if (verb == "core" || verb == "recv" || verb == "send" || verb == "map" || verb == "sem" ||
       verb == "expect" || verb == "kill") {
     if (m_scenario.tasks.empty())
@@ -139,8 +140,8 @@ void Parser::line(int number, std::string_view text) {
     return kill(t, words);
   }
   fail("unknown directive `" + verb +
-       "` (expected title, say, timeout, port, region, semaphore, task, core, recv, send, "
-       "map, sem, expect or kill)");
+       "` (expected title, say, timeout, port, region, semaphore, task, pipe, core, recv, "
+       "send, map, sem, expect or kill)");
 }
 
 ParseResult Parser::finish() {

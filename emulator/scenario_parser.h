@@ -4,6 +4,7 @@
 //                        expect and kill lines, the whole-file checks (the steps (1), (2))
 //   scenario_objects.cc  grant regions and semaphores: `region`, `semaphore`, and a task's
 //                        `map` and `sem` lines, and their part of the checks
+//   scenario_pipes.cc    the `pipe a | b` line: a bounded port per `|`, its ends as handles
 #pragma once
 
 #include "scenario.h"
@@ -64,6 +65,9 @@ class Parser {
   void sem(TaskDecl& t, const Words& w);
   // Part of check(): every region and semaphore is handed to some task (`handed_out`).
   void check_objects(const std::set<std::string>& handed_out);
+
+  // scenario_pipes.cc: `pipe a | b [| c...] [capacity N]` (ports and handles, declared here)
+  void pipe(const Words& w);
 
   Scenario m_scenario;
   std::vector<ScenarioError> m_errors;

@@ -281,4 +281,72 @@ task t hello
   EXPECT_EQ(errors.find("bad.scn:13:"), std::string::npos) << errors;
 }
 
+// ---- `pipe a | b` (emulator/scenario_pipes.cc) ------------------------------------------
+
+TEST(ScenarioPipeTest, APipeLineGivesTheWriterASendRightAndTheReaderTheReceiveRight) {
+  emu::ParseResult r = emu::parse_scenario(R"(port jobs bounded 2
+task producer pipe-writer 10
+  recv jobs
+task consumer pipe-reader
+pipe producer | consumer
+)", "pipe.scn");
+  ASSERT_TRUE(r.scenario.has_value()) << all_errors(r);
+  const emu::PortDecl* p = r.scenario->find_port("producer|consumer");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->mode, static_cast<uint32_t>(HB_PORT_BOUNDED)) << "a pipe is a bounded port";
+  EXPECT_EQ(p->capacity, 16u) << "HB_PIPE_CAPACITY_DEFAULT";
+  EXPECT_EQ(p->line, 5);
+  const emu::TaskDecl* producer = r.scenario->find_task("producer");
+  ASSERT_EQ(producer->handles.size(), 2u);
+  EXPECT_EQ(producer->handles[0].object, "jobs") << "its own lines first, as written";
+  EXPECT_EQ(producer->handles[1].kind, HandleKind::Send) << "then the write end";
+  EXPECT_EQ(producer->handles[1].object, "producer|consumer");
+  const emu::TaskDecl* consumer = r.scenario->find_task("consumer");
+  ASSERT_EQ(consumer->handles.size(), 1u);
+  EXPECT_EQ(consumer->handles[0].kind, HandleKind::Recv);
+  EXPECT_EQ(consumer->handles[0].object, "producer|consumer");
+}
+
+TEST(ScenarioPipeTest, AChainIsOnePipePerBarAndTheMiddleGetsReadThenWriteEnd) {
+  emu::ParseResult r = emu::parse_scenario(
+      "task a x\ntask b x\ntask c x\npipe a|b |c capacity 4\n", "chain.scn");
+  ASSERT_TRUE(r.scenario.has_value()) << all_errors(r);
+  ASSERT_EQ(r.scenario->ports.size(), 2u);
+  EXPECT_EQ(r.scenario->ports[0].name, "a|b");
+  EXPECT_EQ(r.scenario->ports[1].name, "b|c");
+  EXPECT_EQ(r.scenario->ports[1].capacity, 4u);
+  const emu::TaskDecl* b = r.scenario->find_task("b");
+  ASSERT_EQ(b->handles.size(), 2u);
+  EXPECT_EQ(b->handles[0].kind, HandleKind::Recv) << "stdin before stdout, as in a shell";
+  EXPECT_EQ(b->handles[0].object, "a|b");
+  EXPECT_EQ(b->handles[1].kind, HandleKind::Send);
+  EXPECT_EQ(b->handles[1].object, "b|c");
+}
+
+TEST(ScenarioPipeTest, BadPipeLinesAreRefusedWithFileAndLine) {
+  emu::ParseResult r = emu::parse_scenario(R"(task a x
+pipe a | later
+task later x
+pipe a
+pipe a | a
+pipe a | later capacity 0
+pipe a | later capacity lots
+pipe a | | later
+pipe a | later
+pipe a | later
+)", "badpipe.scn");
+  EXPECT_FALSE(r.scenario.has_value());
+  const std::string errors = all_errors(r);
+  EXPECT_NE(errors.find("badpipe.scn:2: no task named `later` above this line"), std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("badpipe.scn:4: usage: pipe WRITER | READER"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("badpipe.scn:5: task `a` is piped into itself"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("badpipe.scn:6: a pipe's capacity is 1 to 1024"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("badpipe.scn:7: a pipe's capacity is 1 to 1024"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("badpipe.scn:8: usage: pipe"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("badpipe.scn:10: tasks `a` and `later` are already joined by a pipe (line 9)"),
+            std::string::npos) << errors;
+  EXPECT_EQ(errors.find("badpipe.scn:9:"), std::string::npos) << "line 9 is fine: " << errors;
+}
+
 }  // namespace
