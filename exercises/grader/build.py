@@ -17,7 +17,9 @@ class BuildResult:
         self.log = log
 
 
-def build(exercise, submission, harbor, compilers, out_dir):
+def build(exercise, submission, harbor, compilers, out_dir, cflags=(), ldflags=()):
+    """cflags/ldflags: what the Harbor build used (a sanitizer build's runtime needs its
+    sanitizer at link time too)."""
     cc, cxx = compilers
     os.makedirs(out_dir, exist_ok=True)
     program = os.path.join(out_dir, "bin", exercise.main)
@@ -29,7 +31,7 @@ def build(exercise, submission, harbor, compilers, out_dir):
     includes = []
     for d in harbor.include_dirs + exercise.include_dirs() + [LIB]:
         includes += ["-I", d]
-    flags = ["-std=gnu11", "-g", "-O0", "-Wall", "-Wextra", "-Wno-unused-parameter"]
+    flags = ["-std=gnu11", "-g", "-O0", "-Wall", "-Wextra", "-Wno-unused-parameter"] + list(cflags)
     sources = [os.path.join(submission, f) for f in exercise.files]
     sources += [exercise.driver, os.path.join(LIB, "grade_check.c")]
     objects, log = [], []
@@ -43,7 +45,7 @@ def build(exercise, submission, harbor, compilers, out_dir):
             return BuildResult(False, program, "".join(log) or "compiling %s failed" % src)
         objects.append(obj)
     cmd = [cxx, "-o", program] + objects + ["-Wl,--wrap=" + w for w in WRAPPED]
-    cmd += ["-Wl,--undefined=hb_runtime_exit_hook"] + harbor.libraries + ["-pthread"]
+    cmd += ["-Wl,--undefined=hb_runtime_exit_hook"] + harbor.libraries + ["-pthread"] + list(ldflags)
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.stderr:
         log.append(p.stderr)

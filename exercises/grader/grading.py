@@ -15,7 +15,8 @@ def default_build_dir(exercise, submission):
     return os.path.join(base, "%s-%s" % (exercise.name, key))
 
 
-def grade(exercise, submission, harbor_dir=None, build_dir=None, qemu=False, only=None):
+def grade(exercise, submission, harbor_dir=None, build_dir=None, qemu=False, only=None,
+          cflags=(), ldflags=()):
     """Returns a result dict (what --json prints)."""
     result = {"exercise": exercise.name, "title": exercise.title,
               "submission": os.path.abspath(submission), "max_points": exercise.max_points,
@@ -26,7 +27,7 @@ def grade(exercise, submission, harbor_dir=None, build_dir=None, qemu=False, onl
         return result
     result["harbor"] = harbor.origin
     out_dir = build_dir or default_build_dir(exercise, submission)
-    built = build_mod.build(exercise, submission, harbor, compilers, out_dir)
+    built = build_mod.build(exercise, submission, harbor, compilers, out_dir, cflags, ldflags)
     result["build"] = {"ok": built.ok, "log": built.log, "program": built.program}
     verdicts = {}
     for test in exercise.tests:

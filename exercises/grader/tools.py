@@ -77,7 +77,8 @@ def check_tools(harbor_dir=None, qemu=False):
                             "`cmake --preset dev && cmake --build --preset dev --target "
                             "harbor-emu harbor_user`, or pass --harbor DIR" % ", ".join(tried))
     if qemu:
-        if not shutil.which("qemu-system-x86_64"):
+        # HARBOR_GRADE_QEMU names the QEMU binary (tests use a name that does not exist).
+        if not shutil.which(os.environ.get("HARBOR_GRADE_QEMU", "qemu-system-x86_64")):
             return harbor, (cc, cxx), "skipped: install qemu-system-x86 (apt-get install qemu-system-x86)"
         return harbor, (cc, cxx), ("skipped: the exercises run hosted only for now (this Harbor "
                                    "cannot yet build a submission into a boot image: SPEC 10's "
