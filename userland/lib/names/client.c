@@ -37,6 +37,12 @@ static uint64_t own_counter;
 
 static hb_status_t own_port(void) {
   hb_handle_info_t info;
+  /* On a machine started without a name service, HB_NAME_SERVICE is an ordinary slot: empty,
+   * or whatever the task made first (that could even be our own port). Unless it is a send
+   * right to a port, there is no service to call. */
+  if (hb_handle_info(HB_NAME_SERVICE, &info) != HB_OK || info.type != HB_OBJ_PORT ||
+      !(info.rights & HB_RIGHT_SEND))
+    return HB_ERR_BAD_HANDLE;
   if (own.badge != 0 && hb_handle_info(own.send, &info) == HB_OK && info.type == HB_OBJ_PORT &&
       info.badge == own.badge) {
     if (!(info.flags & HB_INFO_PEER_CLOSED)) return HB_OK;
