@@ -69,6 +69,13 @@ Answer NameServer::handle(const hb_msg_in& in, const uint8_t* data, const hb_han
     answer = do_lookup(in, data, now);
   } else if (op == HB_NAMES_OP_UNREGISTER) {
     answer.status = do_unregister(in.sender, data, in.len);
+  } else if (op == HB_NAMES_OP_STATS && in.len == HB_NAMES_STATS_LEN &&
+             hb_names_get_u32(data + 4) == 0) {
+    answer.with_stats = true;
+    answer.stats[0] = m_names.size();
+    answer.stats[1] = m_registrants.size();
+    answer.stats[2] = m_waiters.size();
+    answer.stats[3] = m_held;
   } else {
     answer.status = HB_ERR_INVALID_ARG;  // unknown operation, or not even 4 bytes
   }

@@ -36,6 +36,8 @@ struct Answer {
   hb_status_t status{HB_OK};
   hb_handle_t handles[2]{HB_INVALID, HB_INVALID};  // moved with the reply
   uint32_t count{0};
+  uint32_t stats[4]{};  // HB_NAMES_OP_STATS: names, owners, waiters, held
+  bool with_stats{false};
 };
 
 class NameServer {

@@ -27,10 +27,21 @@
  *    12   4  reserved, 0
  *    16  64  name
  *
+ *   STATS     request, 8 bytes                  handles: none
+ *     0   4  op = HB_NAMES_OP_STATS             (what the server holds: for tests, and for
+ *     4   4  reserved, 0                         anyone curious; its reply is 24 bytes)
+ *
  *   reply (every operation), 8 bytes           handles: LOOKUP [object] on HB_OK;
  *     0   4  status (i32: HB_OK, HB_ERR_*,     OPEN [send, recv] (mailbox) or [region] on HB_OK
  *              or HB_NAMES_NEED_LIFELINE)
  *     4   4  reserved, 0
+ *   STATS reply, 24 bytes: the 8 above, then
+ *     8   4  names        names registered or opened now
+ *    12   4  owners       tasks the server holds a lifeline of
+ *    16   4  waiters      lookups waiting for a name
+ *    20   4  held         handles the server holds for all of these (one per name, two per
+ *                         mailbox, one per owner and per waiter): its handle table holds
+ *                         exactly this many more than when it started, or it leaks
  *
  * Handles the server hands out carry the asked rights plus DUP and TRANSFER (a handle without
  * TRANSFER could not travel in the reply); the client narrows them to exactly what was asked.
@@ -47,6 +58,7 @@
 #define HB_NAMES_OP_LOOKUP 2u
 #define HB_NAMES_OP_UNREGISTER 3u
 #define HB_NAMES_OP_OPEN 4u
+#define HB_NAMES_OP_STATS 5u
 
 #define HB_NAMES_KIND_MAILBOX 1u
 #define HB_NAMES_KIND_REGION 2u
@@ -58,6 +70,8 @@
 #define HB_NAMES_UNREGISTER_LEN 72u
 #define HB_NAMES_OPEN_LEN 80u
 #define HB_NAMES_REPLY_LEN 8u
+#define HB_NAMES_STATS_LEN 8u
+#define HB_NAMES_STATS_REPLY_LEN 24u
 #define HB_NAMES_REQUEST_MAX 80u
 
 /* Offsets of the name field. */

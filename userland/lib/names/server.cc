@@ -48,9 +48,11 @@ extern "C" hb_status_t hb_names_serve(hb_handle_t port) {
     in.handle_cap = HB_MSG_HANDLES_MAX;
     hb_time_t timeout = timeout_until(g_server.earliest_deadline());
 
-    uint8_t bytes[HB_NAMES_REPLY_LEN] = {};
+    uint8_t bytes[HB_NAMES_STATS_REPLY_LEN] = {};
     hb_names_put_u32(bytes, static_cast<uint32_t>(last.status));
-    hb_msg_out out{bytes, sizeof bytes, last.count, last.handles};
+    for (uint32_t i = 0; i < 4; ++i) hb_names_put_u32(bytes + 8 + 4 * i, last.stats[i]);
+    hb_msg_out out{bytes, last.with_stats ? HB_NAMES_STATS_REPLY_LEN : HB_NAMES_REPLY_LEN,
+                   last.count, last.handles};
     hb_status_t status;
     if (last.reply != HB_INVALID && last.count > 0) {
       if (hb_reply(last.reply, &out) != HB_OK) {  // the caller gave up or died
@@ -83,8 +85,8 @@ extern "C" hb_status_t hb_names_serve(hb_handle_t port) {
     if (status != HB_OK) continue;  // FAULT, BUFFER_TOO_SMALL: cannot happen with our buffers
 
     uint64_t now = hb_clock_ns();
+    g_server.sweep(2);  // before: a STATS answer then counts what is really left
     last = g_server.handle(in, g_request, g_handles, now);
-    g_server.sweep(2);
     g_server.expire(now);
   }
 }
