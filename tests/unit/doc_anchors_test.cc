@@ -1,5 +1,6 @@
 // DocAnchorsTest: course text cites code through stable anchors (STYLE 13): a comment
-// `// DOC: some-name` in the sources, cited in docs/*.md as `DOC: some-name` (in backticks).
+// `// DOC: some-name` in the sources, cited in docs/**/*.md as `DOC: some-name` (in backticks):
+// the reference pages and the lessons of docs/course/ (files_under walks docs/ recursively).
 // A lesson must never point at an anchor that is gone or ambiguous, so:
 //   - every anchor is well formed (lower-case words joined by '-') and unique;
 //   - every anchor cited in docs/ exists in the code.

@@ -4,7 +4,7 @@
  *
  * In Harbor the null message is a status: hb_recv(port, &in, 0, HB_NOWAIT) returns HB_OK
  * with a message, or HB_ERR_WOULD_BLOCK at once when none is queued (kernel/ipc_receive.cc,
- * `DOC: nowait-null-message`). A receiver that polls does other work between polls; here
+ * at the anchor nowait-null-message). A receiver that polls does other work between polls; here
  * the "other work" is counting, and a sender child sends MESSAGES messages with pauses.
  *
  *   harbor-emu exec polling [MESSAGES]                (default 10)

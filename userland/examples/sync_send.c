@@ -5,7 +5,8 @@
  *
  * Harbor's plain hb_send blocks only when a bounded port is full ("received by the
  * mailbox"); with HB_SEND_SYNC it returns only once a receiver has taken the message
- * ("received by the receiving process"), on any kind of port (`DOC: send-sync-waits-for-receiver`).
+ * ("received by the receiving process"), on any kind of port (kernel/ipc_send.cc, at the anchor
+ * send-sync-waits-for-receiver).
  *
  *   harbor-emu exec sync-send
  *
