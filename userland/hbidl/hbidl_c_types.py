@@ -111,8 +111,9 @@ def check(t, p, what):
         return ["if (hbidl_get_u8(%s) > 1) return HB_ERR_INVALID_ARG; /* %s: bool is 0 or 1 */"
                 % (p, what)]
     if t.kind == "enum":
-        return ["if (!%s_is_valid((int64_t)%s)) return HB_ERR_INVALID_ARG; /* %s: not a member */"
-                % (t.c, get_expr(t.base, p), what)]
+        return ["/* %s: one of the enum's members */" % what,
+                "if (!%s_is_valid((int64_t)%s)) return HB_ERR_INVALID_ARG;"
+                % (t.c, get_expr(t.base, p))]
     if t.kind == "struct":
         return ["if (%s_check(%s) != HB_OK) return HB_ERR_INVALID_ARG; /* %s */" % (t.c, p, what)]
     if t.kind == "string":

@@ -45,7 +45,7 @@ _TOKEN = re.compile(r"""
     (?P<space>[ \t\r]+)
   | (?P<newline>\n)
   | (?P<comment>//[^\n]*)
-  | (?P<number>0[xX][0-9a-fA-F]+|[0-9]+)
+  | (?P<number>-?0[xX][0-9a-fA-F]+|-?[0-9]+)
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<punct>[{}()<>,;=:|])
 """, re.VERBOSE)
