@@ -1,6 +1,7 @@
 // The name service end to end (SPEC 7, harbor/names.h, docs/names.md): the real server as
 // the machine's system task, the client library in real task processes.
 #include <harbor/names.h>
+#include <harbor/names.hpp>
 #include <sys/mman.h>
 
 #include <cstring>
@@ -534,6 +535,26 @@ TEST_F(NameServiceTest, OpenCallsRefuseNamesOfOtherKinds) {
                 HB_ERR_INVALID_ARG);
     TASK_EXPECT(hb_region_open("too.big", 1ull << 40, HB_RIGHTS_SAME, &h), HB_ERR_INVALID_ARG);
     TASK_EXPECT(hb_region_open("bad.rights", 4096, HB_RIGHT_SEND, &h), HB_ERR_ACCESS);
+    return 0;
+  }));
+}
+
+// ---- the C++ wrapper -----------------------------------------------------------------------------
+
+TEST_F(NameServiceTest, TheCppWrapperReturnsHandlesThatCloseThemselves) {
+  EXPECT_EQ(0, run([] {
+    auto port = harbor::Port::create(HB_PORT_BOUNDED, 2);
+    TASK_EXPECT(port.ok(), true);
+    TASK_EXPECT(harbor::names::register_name("cpp.echo", port->send).error(), HB_OK);
+    auto echo = harbor::names::lookup("cpp.echo", HB_RIGHT_SEND);
+    TASK_EXPECT(echo.error(), HB_OK);
+    TASK_EXPECT(harbor::send(*echo, harbor::as_bytes("hi")).error(), HB_OK);
+    TASK_EXPECT(harbor::names::lookup("cpp.none").error(), HB_ERR_NOT_FOUND);
+    auto box = harbor::names::mailbox_open("cpp.box");
+    TASK_EXPECT(box.error(), HB_OK);
+    TASK_EXPECT(harbor::names::region_open("cpp.shm", 0).error(), HB_ERR_NOT_FOUND);
+    TASK_EXPECT(harbor::names::region_open("cpp.shm", 4096).error(), HB_OK);
+    TASK_EXPECT(harbor::names::unregister("cpp.echo").error(), HB_OK);
     return 0;
   }));
 }
