@@ -233,6 +233,9 @@ void Session::capture_waits() {
       return out;
     };
     for (kernel::Task* t : live) {
+      // The system task (the name service) waits for requests for ever by design: it is
+      // never stuck, and listing it would only blur the verdict.
+      if (t->id() == kernel::Kernel::kSystemTaskId) continue;
       TaskWait w;
       w.id = t->id();
       w.name = names.task(t->id());
