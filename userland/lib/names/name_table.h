@@ -8,7 +8,7 @@
 //   index (16 384 slots)          pool (12 288 records, 3/4 of the slots at most)
 //   [ . | 7 | . | 2 | 5 | . ]     [ "echo", handle 0x20003, owner 4, ... ] ...
 //
-// Static footprint: 12 288 x 92 bytes of records + 32 KiB of index, about 1.1 MiB, zero at
+// Static footprint: 12 288 x 96 bytes of records + 32 KiB of index, about 1.2 MB, zero at
 // start (BSS): nothing to initialise, nothing allocated, so it builds for bare metal.
 #pragma once
 
