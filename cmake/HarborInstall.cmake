@@ -86,3 +86,15 @@ write_basic_package_version_file(${CMAKE_BINARY_DIR}/cmake/HarborConfigVersion.c
 install(FILES ${CMAKE_BINARY_DIR}/cmake/HarborConfig.cmake
               ${CMAKE_BINARY_DIR}/cmake/HarborConfigVersion.cmake
   DESTINATION ${HARBOR_CMAKE_INSTALL_DIR})
+
+# hbidl, the interface compiler (docs/rpc.md): the script and its modules in
+# <prefix>/libexec/harbor/hbidl/, a link <prefix>/bin/hbidl, and HarborIdl.cmake
+# (harbor_add_interface) next to HarborConfig.cmake, which includes it.
+set(HARBOR_IDL_INSTALL_DIR ${CMAKE_INSTALL_LIBEXECDIR}/harbor/hbidl)
+file(GLOB _harbor_idl_modules ${PROJECT_SOURCE_DIR}/userland/hbidl/hbidl_*.py)
+install(PROGRAMS ${PROJECT_SOURCE_DIR}/userland/hbidl/hbidl DESTINATION ${HARBOR_IDL_INSTALL_DIR})
+install(FILES ${_harbor_idl_modules} DESTINATION ${HARBOR_IDL_INSTALL_DIR})
+install(CODE "file(MAKE_DIRECTORY \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}\")
+  file(CREATE_LINK ../${HARBOR_IDL_INSTALL_DIR}/hbidl
+       \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}/hbidl\" SYMBOLIC)")
+install(FILES ${PROJECT_SOURCE_DIR}/cmake/HarborIdl.cmake DESTINATION ${HARBOR_CMAKE_INSTALL_DIR})

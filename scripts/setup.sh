@@ -39,6 +39,7 @@ required=(
   "libbenchmark-dev|Google Benchmark: benchmarks and the bench-smoke tests"
   "libcli11-dev|CLI11: harbor-emu's command line"
   "nlohmann-json3-dev|nlohmann/json: Chrome trace export and benchmark/scenario JSON"
+  "python3|hbidl, the RPC interface compiler (Python 3, standard library only), at build time"
 )
 qemu_pkg="qemu-system-x86|qemu-system-x86_64 for the QEMU boot tests (ctest label qemu)"
 

@@ -58,8 +58,9 @@ def param_rows(params):
         elif t.kind == "array":
             rows.append((p.offset, 4, p.name + " count", "u32, at most %d" % t.bound))
             rows.append((p.offset + 4, t.bound * t.element.size, p.name + "[]",
-                         "%d x %s of %d bytes (unused zero)" % (t.bound, t.element.name,
-                                                                t.element.size)))
+                         "%d x %s, %d byte%s each (unused zero)"
+                         % (t.bound, t.element.name, t.element.size,
+                            "" if t.element.size == 1 else "s")))
         elif t.kind == "struct":
             rows.append((p.offset, t.size, p.name, "struct %s (its table above)" % t.name))
         else:
