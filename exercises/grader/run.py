@@ -66,8 +66,8 @@ def _grade_lines(stdout):
     return shown
 
 
-def verdict_of(report, stdout, stderr, returncode):
-    """(verdict, details) from a harbor-emu run."""
+def verdict_of(report, stdout, stderr, returncode, limit="?"):
+    """(verdict, details) from a harbor-emu run; `limit` is the test's timeout, for the text."""
     grade = _grade_lines(stdout)
     killed = [m for m in map(KILLED_LINE.search, stderr.splitlines()) if m]
     if report is None:
@@ -83,8 +83,8 @@ def verdict_of(report, stdout, stderr, returncode):
             else:
                 head = "every task waits, and nothing can wake any of them"
             return "deadlock", [head] + lines
-        return "timeout", ["still running after %s (wall clock; logical time is not the limit)"
-                           % report["machine"].get("described", "")] + lines
+        return "timeout", ["still running when the test's time limit (%s of real time) passed; "
+                           "no tasks wait for each other for good, so some task still runs (a loop?) or waits with a timeout" % limit] + lines
     first = report["tasks"][0] if report["tasks"] else {}
     if first.get("signal"):
         name = signal.Signals(first["signal"]).name if first["signal"] in signal.valid_signals() else str(first["signal"])
@@ -124,7 +124,7 @@ def run_test(harbor, program, test, work_dir):
                 report = json.load(f)
         except (OSError, ValueError):
             pass
-        verdict, details = verdict_of(report, stdout, stderr, rc)
+        verdict, details = verdict_of(report, stdout, stderr, rc, test.timeout)
         replay = " ".join(shlex.quote(c) for c in replay_command(harbor, program, test, seed))
         outcome = Outcome(verdict, details, replay, seed)
         if verdict != "pass":
