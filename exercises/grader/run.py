@@ -84,7 +84,8 @@ def verdict_of(report, stdout, stderr, returncode, limit="?"):
                 head = "every task waits, and nothing can wake any of them"
             return "deadlock", [head] + lines
         return "timeout", ["still running when the test's time limit (%s of real time) passed; "
-                           "no tasks wait for each other for good, so some task still runs (a loop?) or waits with a timeout" % limit] + lines
+                           "no tasks wait for each other for good, so some task still runs "
+                           "(a loop?) or waits with a timeout" % limit] + lines
     first = report["tasks"][0] if report["tasks"] else {}
     if first.get("signal"):
         name = signal.Signals(first["signal"]).name if first["signal"] in signal.valid_signals() else str(first["signal"])

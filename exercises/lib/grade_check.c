@@ -34,8 +34,13 @@ void grade_fail(const char *expected, const char *actual, const char *hint) {
 void grade_expect_int(int64_t expected, int64_t actual, const char *what, const char *hint) {
   if (expected == actual) return;
   char e[256], a[256];
+  /* Functions return 0, a count, or a negative HB_ERR_*: name a status when it is one. */
+  const char *name = actual < 0 && actual >= -64 ? hb_strerror((hb_status_t)actual) : 0;
   snprintf(e, sizeof e, "%s = %lld", what, (long long)expected);
-  snprintf(a, sizeof a, "%s = %lld", what, (long long)actual);
+  if (name && strncmp(name, "HB_ERR_", 7) == 0)
+    snprintf(a, sizeof a, "%s = %lld (%s)", what, (long long)actual, name);
+  else
+    snprintf(a, sizeof a, "%s = %lld", what, (long long)actual);
   grade_fail(e, a, hint);
 }
 
