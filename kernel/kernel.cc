@@ -81,11 +81,12 @@ void Kernel::forget_new_task(Task& task) {
   task.release();
 }
 
-Status Kernel::start_task(Task& task, Task* parent, const char* image, uint32_t core) {
+Status Kernel::start_task(Task& task, Task* parent, const char* image, uint32_t core,
+                          const char* args, uint32_t args_len) {
   task.set_name(image);
   task.set_core(core);
   arch::TaskContext* context = nullptr;
-  int32_t status = arch::task_start(&task, image, &context);
+  int32_t status = arch::task_start(&task, image, args, args_len, &context);
   if (status != HB_OK) return static_cast<Error>(status);
   task.set_context(context);
   if (parent) parent->m_children.push_back(task);
@@ -112,7 +113,7 @@ Result<Task*> Kernel::spawn(const char* image, const void* start, uint32_t len,
   Message* message = created.value();
   const uint8_t* bytes = static_cast<const uint8_t*>(start);
   for (uint32_t i = 0; i < len; ++i) message->payload()[i] = bytes[i];
-  Status started = start_task(*task, nullptr, image, core);
+  Status started = start_task(*task, nullptr, image, core, static_cast<const char*>(start), len);
   if (!started.ok()) {
     Message::destroy(message);
     forget_new_task(*task);

@@ -173,7 +173,9 @@ class Kernel {
   hb_task_id_t peek_next_task_id() const;
   // The three steps of making a task: a table slot and objects, then the arch starts it.
   Result<Task*> new_task(Task* parent, bool system = false);
-  Status start_task(Task& task, Task* parent, const char* image, uint32_t core);
+  // `args`: the start message's bytes, handed to the arch for the program's argv.
+  Status start_task(Task& task, Task* parent, const char* image, uint32_t core,
+                    const char* args = nullptr, uint32_t args_len = 0);
   void forget_new_task(Task& task);  // undoes new_task() when start_task() failed
   // hb_task_wait: copy the child's exit code out and reap it (false: the pointer faulted).
   bool collect_exit_code(Task& parent, Task& child, uint64_t user_code);

@@ -50,7 +50,8 @@ int64_t task_spawn(Kernel& k, Task& t, uint64_t image, uint64_t start, uint64_t 
     return to_status(child.error());
   }
   KASSERT(child.value()->id() == id, "the id we promised");
-  Status started = k.start_task(*child.value(), &t, name, UINT32_MAX);
+  Status started = k.start_task(*child.value(), &t, name, UINT32_MAX,
+                                reinterpret_cast<const char*>(message->payload()), message->len());
   if (!started.ok()) {
     Message::destroy(message);
     k.forget_new_task(*child.value());

@@ -139,9 +139,10 @@ int32_t copy_to_user(TaskContext* ctx, uint64_t user_dst, const void* src, uint6
 
 void task_resume(TaskContext* ctx, int64_t result) { ctx->machine->resume_task(ctx, result); }
 
-int32_t task_start(kernel::Task* task, const char* image, TaskContext** ctx_out) {
+int32_t task_start(kernel::Task* task, const char* image, const char* args, uint32_t args_len,
+                   TaskContext** ctx_out) {
   if (!t_cpu.machine) panic("arch::task_start outside a hosted machine");
-  return t_cpu.machine->start_task(task, image, ctx_out);
+  return t_cpu.machine->start_task(task, image, args, args_len, ctx_out);
 }
 
 void task_stop(TaskContext* ctx) { ctx->machine->stop_task(ctx); }

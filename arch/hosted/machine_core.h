@@ -158,7 +158,8 @@ class MachineCore {
   bool deterministic() const { return m_options.deterministic; }
 
   // --- arch seam (lock held) ---
-  int32_t start_task(kernel::Task* task, const char* image, arch::TaskContext** ctx_out);
+  int32_t start_task(kernel::Task* task, const char* image, const char* args, uint32_t args_len,
+                     arch::TaskContext** ctx_out);
   void stop_task(arch::TaskContext* ctx);
   void resume_task(arch::TaskContext* ctx, int64_t result);
   void set_timer(uint64_t deadline_ns);
@@ -186,8 +187,8 @@ class MachineCore {
   // --- processes (spawn.cc) ---
   // With `body`: fork only, and the child runs the function (run_function_child).
   // `cpu` >= 0: the child is pinned to that host CPU before it runs anything.
-  pid_t spawn_process(const char* image, int memfd, int cpu, int* error,
-                      const Machine::TaskBody* body = nullptr);
+  pid_t spawn_process(const char* image, const std::vector<std::string>& args, int memfd,
+                      int cpu, int* error, const Machine::TaskBody* body = nullptr);
   [[noreturn]] void run_function_child(pid_t parent, int memfd, int cpu,
                                        const Machine::TaskBody& body);
   void spawner_loop();
@@ -265,6 +266,7 @@ class MachineCore {
   // Spawner (its own small lock: fork happens while the kernel lock is held elsewhere).
   struct SpawnRequest {
     const char* image{nullptr};
+    const std::vector<std::string>* args{nullptr};  // argv[1..] of an exec
     int memfd{-1};
     const Machine::TaskBody* body{nullptr};  // start_function: fork without exec
     int cpu{-1};                             // pin the child there (placement)

@@ -112,8 +112,13 @@ void MachineCore::spawner_loop() {
       m_spawn_cv.notify_all();
       continue;
     }
+    // argv: the image, then the start message's arguments (SPEC 4). Built before the fork:
+    // the child may only make async-signal-safe calls.
     std::string image = request->image;
-    char* argv[] = {image.data(), nullptr};
+    std::vector<std::string> args = *request->args;
+    std::vector<char*> argv{image.data()};
+    for (std::string& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
     pid_t parent = getpid();
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0) {
@@ -122,7 +127,7 @@ void MachineCore::spawner_loop() {
     } else {
       pid_t pid = fork();
       if (pid == 0)
-        exec_child(parent, image.c_str(), request->memfd, request->cpu, report[1], argv,
+        exec_child(parent, image.c_str(), request->memfd, request->cpu, report[1], argv.data(),
                    envp.data());
       int error = pid < 0 ? errno : 0;
       close(report[1]);
@@ -152,10 +157,11 @@ void MachineCore::spawner_loop() {
 // Asks the spawner for a process running `image` with the channel `memfd` at kChannelFd
 // (or, with `body`, running the function with the channel at `memfd`). Returns once the
 // exec (the fork) has happened: -1 and *error = the errno when it failed.
-pid_t MachineCore::spawn_process(const char* image, int memfd, int cpu, int* error,
-                                 const Machine::TaskBody* body) {
+pid_t MachineCore::spawn_process(const char* image, const std::vector<std::string>& args,
+                                 int memfd, int cpu, int* error, const Machine::TaskBody* body) {
   SpawnRequest request;
   request.image = image;
+  request.args = &args;
   request.memfd = memfd;
   request.cpu = cpu;
   request.body = body;

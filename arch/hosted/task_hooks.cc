@@ -53,8 +53,21 @@ uint32_t MachineCore::pick_core() {
 
 // (1) The process is an executable `image` (fork + exec), or a function of this program
 // (Machine::start_function: fork only), or this very process (Machine::attach_self).
-int32_t MachineCore::start_task(kernel::Task* task, const char* image,
-                                arch::TaskContext** ctx_out) {
+// argv of a program: the start message's bytes, each argument followed by a NUL.
+static std::vector<std::string> split_args(const char* args, uint32_t len) {
+  std::vector<std::string> out;
+  uint32_t begin = 0;
+  for (uint32_t i = 0; i < len; ++i) {
+    if (args[i] != '\0') continue;
+    out.emplace_back(args + begin, i - begin);
+    begin = i + 1;
+  }
+  if (begin < len) out.emplace_back(args + begin, len - begin);  // no final NUL
+  return out;
+}
+
+int32_t MachineCore::start_task(kernel::Task* task, const char* image, const char* args,
+                                uint32_t args_len, arch::TaskContext** ctx_out) {
   const Machine::TaskBody* body = std::exchange(m_next_body, nullptr);
   bool in_process = std::exchange(m_next_in_process, false);
   bool system = std::exchange(m_next_system, false);
@@ -80,7 +93,9 @@ int32_t MachineCore::start_task(kernel::Task* task, const char* image,
   int cpu = in_process ? -1 : host_cpu_of_core(task->core());
 
   int error = 0;
-  pid_t pid = in_process ? getpid() : spawn_process(image, memfd, cpu, &error, body);
+  pid_t pid = in_process ? getpid()
+                         : spawn_process(image, split_args(args, args_len), memfd, cpu, &error,
+                                         body);
   if (pid < 0 && (error == ENOENT || error == EACCES || error == ENOEXEC || error == ENOTDIR ||
                   error == ELOOP || error == ENAMETOOLONG || error == EISDIR)) {
     munmap(page, kChannelSize);

@@ -114,7 +114,8 @@ void task_resume(TaskContext* ctx, int64_t result) {
   ++ctx->resumes;
 }
 
-int32_t task_start(kernel::Task* task, const char* image, TaskContext** ctx_out) {
+int32_t task_start(kernel::Task* task, const char* image, const char*, uint32_t,
+                   TaskContext** ctx_out) {
   if (!state().images.count(image)) return HB_ERR_NOT_FOUND;
   auto* ctx = new TaskContext;
   ctx->task = task;

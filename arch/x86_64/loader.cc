@@ -69,7 +69,7 @@ uint64_t user_page(uint64_t pml4, uint64_t va, uint64_t flags) {
 
 }  // namespace
 
-int32_t load_image(const char* name, uint64_t pml4, uint64_t* entry) {
+int32_t load_image(const char* name, uint64_t pml4, uint64_t* entry, uint64_t* stack_top_page) {
   const HarborImage* image = find_image(name);
   if (!image) return HB_ERR_NOT_FOUND;
   uint64_t size = static_cast<uint64_t>(image->end - image->start);
@@ -97,24 +97,74 @@ int32_t load_image(const char* name, uint64_t pml4, uint64_t* entry) {
                     image->start + ph.offset + (lo - ph.vaddr), hi - lo);
     }
   }
-  for (uint64_t i = 1; i <= kUserStackPages; ++i)
-    if (!user_page(pml4, kUserStackTop - i * 4096, kPageWrite | kPageNoExec)) return HB_ERR_NO_MEMORY;
+  for (uint64_t i = 1; i <= kUserStackPages; ++i) {
+    uint64_t page = user_page(pml4, kUserStackTop - i * 4096, kPageWrite | kPageNoExec);
+    if (!page) return HB_ERR_NO_MEMORY;
+    if (i == 1) *stack_top_page = page;
+  }
   *entry = header->entry;
   return HB_OK;
+}
+
+struct TaskFrameArgs {
+  uint64_t argc;
+  uint64_t argv;  // user address of argv[0]
+};
+
+// main's argc and argv (SPEC 4), in the top page of the new stack (`page`, the kernel's
+// address of the page at kUserStackTop - 4096): the image's name and the start message's
+// arguments (each followed by a NUL), then the argv[] array below them; start.S hands RDI
+// and RSI to main. Arguments that do not fit in the page are left out (hb_start_args still
+// has them all). Returns the stack pointer to start with.
+uint64_t place_arguments(uint64_t page, const char* image, const char* args, uint32_t len,
+                         TaskFrameArgs* out) {
+  constexpr uint64_t kPageVa = kUserStackTop - 4096;
+  auto* base = reinterpret_cast<char*>(page);
+  uint32_t image_len = static_cast<uint32_t>(std::strlen(image)) + 1;
+  constexpr uint32_t kRoom = 2048;  // strings; the argv[] array and the stack's start below
+  if (image_len > kRoom) image_len = kRoom;
+  // Whole arguments that fit after the image's name.
+  uint32_t take = 0, count = 0;
+  for (uint32_t i = 0; i < len && image_len + i + 1 <= kRoom; ++i)
+    if (args[i] == '\0') {
+      take = i + 1;
+      ++count;
+      if (count >= 255) break;
+    }
+  uint32_t strings = image_len + take;
+  uint64_t at = 4096 - strings;
+  std::memcpy(base + at, image, image_len - 1);
+  base[at + image_len - 1] = '\0';
+  std::memcpy(base + at + image_len, args, take);
+  uint64_t argv = (at - (count + 2) * sizeof(uint64_t)) & ~15ull;
+  auto* slots = reinterpret_cast<uint64_t*>(base + argv);
+  slots[0] = kPageVa + at;
+  uint64_t p = at + image_len;
+  for (uint32_t n = 1; n <= count; ++n) {
+    slots[n] = kPageVa + p;
+    while (base[p] != '\0') ++p;
+    ++p;
+  }
+  slots[count + 1] = 0;
+  out->argc = count + 1;
+  out->argv = kPageVa + argv;
+  return kPageVa + argv;  // below argv[]: 16-byte aligned, the stack grows down from here
 }
 
 }  // namespace x86
 
 namespace arch {
 
-int32_t task_start(kernel::Task* task, const char* image, TaskContext** ctx_out) {
+int32_t task_start(kernel::Task* task, const char* image, const char* args, uint32_t args_len,
+                   TaskContext** ctx_out) {
   void* memory = heap_alloc(sizeof(TaskContext));
   if (!memory) return HB_ERR_NO_MEMORY;
   auto* ctx = new (memory) TaskContext;
   ctx->task = task;
   ctx->pml4 = x86::space_create();
-  uint64_t entry = 0;
-  int32_t status = ctx->pml4 ? x86::load_image(image, ctx->pml4, &entry) : HB_ERR_NO_MEMORY;
+  uint64_t entry = 0, stack_page = 0;
+  int32_t status =
+      ctx->pml4 ? x86::load_image(image, ctx->pml4, &entry, &stack_page) : HB_ERR_NO_MEMORY;
   if (status != HB_OK) {
     if (ctx->pml4) x86::space_destroy(ctx->pml4);
     heap_free(ctx, sizeof(TaskContext));
@@ -123,7 +173,10 @@ int32_t task_start(kernel::Task* task, const char* image, TaskContext** ctx_out)
   x86::TrapFrame& f = ctx->frame;
   f = x86::TrapFrame{};
   f.rip = entry;
-  f.rsp = x86::kUserStackTop;
+  x86::TaskFrameArgs main_args{};
+  f.rsp = x86::place_arguments(stack_page, image, args, args_len, &main_args);
+  f.rdi = main_args.argc;
+  f.rsi = main_args.argv;
   f.cs = x86::kUserCode;
   f.ss = x86::kUserData;
   f.rflags = 0x202;  // IF: the timer can preempt it

@@ -279,7 +279,8 @@ void kill_current(int32_t code);         // a fault: the kernel forgets the task
 void unlink(arch::TaskContext* ctx);     // task_stop: off the run queue, out of the CPU
 
 // loader.cc: built-in program images.
-int32_t load_image(const char* name, uint64_t pml4, uint64_t* entry);
+// *stack_top_page: the kernel's address of the stack's top page (for main's arguments).
+int32_t load_image(const char* name, uint64_t pml4, uint64_t* entry, uint64_t* stack_top_page);
 
 }  // namespace x86
 

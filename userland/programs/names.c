@@ -7,7 +7,7 @@
  * itself (userland/runtime/hosted/name_server_task.cc). */
 #include <harbor/runtime.h>
 
-hb_status_t hb_names_serve(hb_handle_t port); /* userland/lib/names/server.h */
+#include "../lib/names/server.h"
 
 int main(void) {
   hb_start_info start;

@@ -64,7 +64,7 @@ Machine::Machine(Options options) : m_impl(std::make_unique<Impl>()) {
   hosted_options.deterministic = options.deterministic;
   hosted_options.seed = options.seed;
   hosted_options.trace = true;  // cheap, and the failure report needs it
-  // hosted_options.name_server = harbor::runtime::name_server_task;  // (when hb_names_serve lands)
+  hosted_options.name_server = harbor::runtime::name_server_task;  // harbor/names.h works
   impl.machine = std::make_unique<hosted::Machine>(hosted_options);
   impl.machine->set_console([&impl](hb_task_id_t task, const std::string& name,
                                     const std::string& text) {

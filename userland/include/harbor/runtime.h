@@ -13,6 +13,12 @@
  *       hb_task_exit(0);
  *     }
  *
+ * The arguments also arrive where a C programmer expects them: main(argc, argv) gets argv[0]
+ * = the program's image and argv[1..] = the start message's arguments, on both targets
+ * (hosted: the machine execs the program with them; bare metal: the loader puts them on the
+ * stack). The start message itself stays queued for hb_start_args, which alone also sees
+ * the handles.
+ *
  * Hosted: the runtime attaches to the syscall channel before main (a constructor), so a
  * program needs no special main. Returning from main ends the task with main's value as its
  * exit code, any int32_t, as hb_task_exit(code) does (hosted: runtime/hosted/exit.cc).

@@ -3,8 +3,7 @@
 
 #include <harbor/runtime.h>
 
-// userland/lib/names/server.h
-extern "C" hb_status_t hb_names_serve(hb_handle_t port);
+#include "../../lib/names/server.h"
 #include "attach.h"
 
 namespace harbor::runtime {

@@ -36,9 +36,14 @@ CopyFault copy_user_to_user(TaskContext* src_ctx, uint64_t src, TaskContext* dst
 void task_resume(TaskContext* ctx, int64_t result);
 
 // Start program `image` for the new kernel task `task`. task->core() is the requested
-// emulated core, or UINT32_MAX for "the arch picks" (then the arch calls task->set_core()). HB_OK and *ctx_out, or
-// HB_ERR_NOT_FOUND when the image does not exist (nothing is started then).
-int32_t task_start(kernel::Task* task, const char* image, TaskContext** ctx_out);
+// emulated core, or UINT32_MAX for "the arch picks" (then the arch calls task->set_core()).
+// `args` (args_len bytes) are the bytes of the start message the kernel will queue in the
+// task's inbox: each argument followed by a NUL (harbor/runtime.h); the arch hands them to
+// the program's main as argv[1..] (argv[0] is the image), so a C program sees its
+// arguments where it expects them (SPEC 4). HB_OK and *ctx_out, or HB_ERR_NOT_FOUND when the
+// image does not exist (nothing is started then).
+int32_t task_start(kernel::Task* task, const char* image, const char* args, uint32_t args_len,
+                   TaskContext** ctx_out);
 
 // The kernel has forgotten the task (it exited, or was killed): stop it if it still runs and
 // free `ctx`. Called exactly once for every task that had a context, after its exit code
