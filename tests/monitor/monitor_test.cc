@@ -48,7 +48,8 @@ Shared* data(const hb_monitor_t& m) { return static_cast<Shared*>(hb_monitor_dat
 // The test body, outside the monitor: waits until `n` tasks wait on `cond` (they queue in
 // their own time), entering and leaving so that they can get in.
 void await_waiters(hb_monitor_t& m, uint32_t cond, uint32_t n) {
-  for (int i = 0; i < 200000; ++i) {
+  const hb_time_t give_up = hb_clock_ns() + 30000 * kMs;  // generous: sanitizers are slow
+  while (hb_clock_ns() < give_up) {
     ASSERT_EQ(hb_monitor_enter(&m, HB_FOREVER), HB_OK);
     uint32_t now = 0;
     ASSERT_EQ(hb_cond_waiters(&m, cond, &now), HB_OK);
@@ -265,8 +266,10 @@ TEST(MonitorTimeout, AWaitThatTimesOutReturnsInsideAndUsesNoSlot) {
   EXPECT_EQ(hb_monitor_detach(&m), HB_OK);
 }
 
-// A waits with a short timeout, B without. A's timeout passes while the test body holds the
-// monitor, so A cannot take itself off the queue; the body then signals once. The signal
+// A waits with a timeout, B without. A's timeout passes while the test body holds the
+// monitor, so A cannot take itself off the queue; the body then signals once. (A's timeout
+// must not pass before B queues behind it: 2 s is far more than a spawn takes; under the
+// deterministic scheduler time is logical and the clock jumps, so no real time passes.) The signal
 // chose A (still first in the queue): A returns HB_OK, having used it, and B still waits. A
 // second signal wakes B. No signal is lost, none is used twice, no post is left behind.
 class MonitorTimeoutRace : public ::testing::TestWithParam<uint64_t> {};
@@ -278,16 +281,16 @@ TEST_P(MonitorTimeoutRace, ATimeoutRacingASignalUsesThatSignalAndNoOther) {
   Machine machine(options);
   hb_monitor_t m{};
   ASSERT_EQ(hb_monitor_create(2, 3, sizeof(Shared), &m), HB_OK);  // A, B and the test body
-  hb_task_id_t a = machine.spawn([](const Start& s) { return waiter(s, 1, 5 * kMs); }, grant(m),
-                                 "a");
+  hb_task_id_t a = machine.spawn([](const Start& s) { return waiter(s, 1, 2000 * kMs); },
+                                 grant(m), "a");
   await_waiters(m, kWork, 1);
   hb_task_id_t b = machine.spawn([](const Start& s) { return waiter(s, 2, HB_FOREVER); },
                                  grant(m), "b");
   await_waiters(m, kWork, 2);
   ASSERT_EQ(hb_monitor_enter(&m, HB_FOREVER), HB_OK);
-  hb_handle_t never = HB_INVALID;  // sleep 100 ms inside: A's timeout passes meanwhile
+  hb_handle_t never = HB_INVALID;  // sleep 3 s inside: A's timeout passes meanwhile
   ASSERT_EQ(hb_sem_create(0, 1, &never), HB_OK);
-  EXPECT_EQ(hb_sem_wait(never, 100 * kMs), HB_ERR_TIMED_OUT);
+  EXPECT_EQ(hb_sem_wait(never, 3000 * kMs), HB_ERR_TIMED_OUT);
   ASSERT_EQ(hb_cond_signal(&m, kWork), HB_OK);
   await_woken(m, 1);
   EXPECT_EQ(data(m)->order[0], 1u) << "the signal went to the first waiter, A";
@@ -296,6 +299,17 @@ TEST_P(MonitorTimeoutRace, ATimeoutRacingASignalUsesThatSignalAndNoOther) {
   EXPECT_EQ(left, 1u) << "B was not woken by A's signal";
   ASSERT_EQ(hb_monitor_exit(&m), HB_OK);
   EXPECT_EQ(machine.wait(a), 0) << "A returns HB_OK: the signal that chose it is not lost";
+  // And the race did happen: A's sleep on its slot (W3) ended by its timeout, and A then took
+  // the signal's post with HB_NOWAIT (W5).
+  std::string trace = machine.trace_text();
+  const std::string a_name = "a[" + std::to_string(a) + "]";
+  size_t timed_out = std::string::npos;
+  for (size_t at = trace.find(a_name); at != std::string::npos; at = trace.find(a_name, at + 1)) {
+    size_t end = trace.find('\n', at);
+    std::string line = trace.substr(at, end - at);
+    if (line.find("TIMED_OUT") != std::string::npos) timed_out = at;
+  }
+  EXPECT_NE(timed_out, std::string::npos) << "A's sleep never timed out:\n" << trace;
   ASSERT_EQ(hb_monitor_enter(&m, HB_FOREVER), HB_OK);
   ASSERT_EQ(hb_cond_signal(&m, kWork), HB_OK);
   await_woken(m, 2);

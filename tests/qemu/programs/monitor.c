@@ -95,7 +95,8 @@ static int32_t exit_code(hb_task_id_t id) {
 
 /* Outside the monitor: enters and leaves until `n` tasks wait on WORK. */
 static void await_waiters(hb_monitor_t *m, uint32_t n) {
-  for (int i = 0; i < 100000; ++i) {
+  hb_time_t give_up = hb_clock_ns() + PATIENCE;
+  while (hb_clock_ns() < give_up) {
     uint32_t now = 0;
     CHECK_EQ(hb_monitor_enter(m, PATIENCE), HB_OK);
     CHECK_EQ(hb_cond_waiters(m, WORK, &now), HB_OK);
@@ -109,7 +110,8 @@ static void await_waiters(hb_monitor_t *m, uint32_t n) {
 /* Outside the monitor: until `n` waiters have reported waking. */
 static uint32_t await_woken(hb_monitor_t *m, uint32_t n) {
   uint32_t woken = 0;
-  for (int i = 0; i < 100000 && woken < n && !t_failures; ++i) {
+  hb_time_t give_up = hb_clock_ns() + PATIENCE;
+  while (woken < n && !t_failures && hb_clock_ns() < give_up) {
     CHECK_EQ(hb_monitor_enter(m, PATIENCE), HB_OK);
     woken = data_of(m)->woken;
     CHECK_EQ(hb_monitor_exit(m), HB_OK);

@@ -13,6 +13,13 @@
 #define BB_MAGIC 0x42424248u /* "HBBB" */
 #define BB_VERSION 1u
 
+/* The semaphore calls order the accesses to the region between tasks (each is a system call,
+ * and the kernel's own locking orders them); what must not happen is the compiler moving a
+ * load or store of the shared slots across one. The calls are opaque to the compiler, which
+ * already forbids that; the barrier says it where a reader looks. (Not a CPU fence:
+ * ThreadSanitizer builds reject atomic thread fences.) */
+#define SHARED_MEMORY_BARRIER() __asm__ __volatile__("" ::: "memory")
+
 struct bb_header {
   uint32_t magic, version;
   uint32_t item_size, slots;
@@ -184,11 +191,11 @@ hb_status_t hb_bounded_buffer_put(hb_bounded_buffer_t *b, const void *item, hb_t
   if (s != HB_OK) return HB_ERR_INVALID_ARG; /* still no header: not a bounded buffer */
   s = hb_sem_wait(b->mutex, HB_FOREVER); /* held for one memcpy: never long */
   if (s != HB_OK) return s;
-  __atomic_thread_fence(__ATOMIC_ACQUIRE); /* see the last holder's in, out and slots */
+  SHARED_MEMORY_BARRIER(); /* read in, out and the slots only after the wait */
   struct bb_header *h = header_of(b);
   memcpy(slot_at(b, h->in), item, b->item_size);
   h->in = (h->in + 1) % h->slots;
-  __atomic_thread_fence(__ATOMIC_RELEASE);
+  SHARED_MEMORY_BARRIER();
   s = hb_sem_post(b->mutex, 1);
   if (s != HB_OK) return s;
   return hb_sem_post(b->full, 1); /* one more item to take */
@@ -205,11 +212,11 @@ hb_status_t hb_bounded_buffer_get(hb_bounded_buffer_t *b, void *item, hb_time_t 
   if (s != HB_OK) return HB_ERR_INVALID_ARG;
   s = hb_sem_wait(b->mutex, HB_FOREVER);
   if (s != HB_OK) return s;
-  __atomic_thread_fence(__ATOMIC_ACQUIRE);
+  SHARED_MEMORY_BARRIER();
   struct bb_header *h = header_of(b);
   memcpy(item, slot_at(b, h->out), b->item_size);
   h->out = (h->out + 1) % h->slots;
-  __atomic_thread_fence(__ATOMIC_RELEASE);
+  SHARED_MEMORY_BARRIER();
   s = hb_sem_post(b->mutex, 1);
   if (s != HB_OK) return s;
   return hb_sem_post(b->empty, 1); /* one more free slot */

@@ -40,13 +40,17 @@ static int attached(const hb_monitor_t *m) { return m != NULL && m->shared != NU
 
 /* ---- the mutex ------------------------------------------------------------------------ */
 
-/* The fences keep the compiler (and a weakly ordered CPU) from moving the caller's loads
- * and stores of shared data out of the critical section; the semaphore calls order them for
- * the other task. */
+/* The semaphore calls order the accesses to shared data between tasks (each is a system
+ * call, and the kernel's own locking orders them); the barriers keep the compiler from moving
+ * the caller's loads and stores of shared data out of the critical section. (Compiler
+ * barriers, not CPU fences: ThreadSanitizer builds reject atomic thread fences, and the
+ * system call already orders the CPU.) */
+#define SHARED_MEMORY_BARRIER() __asm__ __volatile__("" ::: "memory")
+
 static hb_status_t mutex_take(hb_monitor_t *m, hb_time_t timeout) {
   hb_status_t s = hb_sem_wait(m->mutex, timeout);
   if (s != HB_OK) return s;
-  __atomic_thread_fence(__ATOMIC_ACQUIRE);
+  SHARED_MEMORY_BARRIER();
   shared_of(m)->owner = hb_task_self();
   m->inside = 1;
   return HB_OK;
@@ -55,7 +59,7 @@ static hb_status_t mutex_take(hb_monitor_t *m, hb_time_t timeout) {
 static hb_status_t mutex_give(hb_monitor_t *m) {
   shared_of(m)->owner = 0;
   m->inside = 0;
-  __atomic_thread_fence(__ATOMIC_RELEASE);
+  SHARED_MEMORY_BARRIER();
   return hb_sem_post(m->mutex, 1);
 }
 
