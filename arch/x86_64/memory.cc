@@ -7,8 +7,9 @@
 //   0        1 MiB       kernel_end     arena_end                        min(RAM, 1 GiB)
 //   | BIOS.. | kernel image | heap arena   | free pages (user memory, page tables) |
 //
-// The heap: power-of-two size classes from 16 B to 128 KiB (a message with 64 KiB of payload
-// is the largest thing the kernel allocates). A class below 4 KiB is fed by cutting a page into
+// The heap: power-of-two size classes from 16 B to 1 MiB (the largest thing the kernel
+// allocates is the name server's handle table, 24 576 slots in 768 KiB: kernel/kernel.h; then
+// a message with 64 KiB of payload). A class below 4 KiB is fed by cutting a page into
 // blocks; a larger class by taking aligned bytes from the arena. Freed blocks go back to their
 // class's list. The kernel passes the size to heap_free, so blocks carry no header.
 #include <arch/memory.h>
@@ -25,7 +26,7 @@ namespace {
 constexpr uint64_t kPage = 4096;
 // 1 GiB less the top 2 MiB, where the local APIC's registers are mapped (smp.cc).
 constexpr uint64_t kIdentityLimit = (1ull << 30) - (2ull << 20);
-constexpr int kMinClass = 4, kMaxClass = 17;
+constexpr int kMinClass = 4, kMaxClass = 20;
 
 struct FreeNode {
   FreeNode* next;

@@ -24,8 +24,9 @@
 # harbor_x86_64_image(TARGET PROGRAMS names...)   kernel + programs -> TARGET.elf, TARGET.elf64
 #                                (for gdb), TARGET.gdb (gdb script: kernel + init symbols)
 
-# Programs every boot image carries besides its own, for boot.cc to start by name.
-set(HARBOR_X86_64_SYSTEM_PROGRAMS "")
+# Programs every boot image carries besides its own, for boot.cc to start by name: the name
+# server (userland/programs/names.c; kernel/kernel.h "name-service-bootstrap").
+set(HARBOR_X86_64_SYSTEM_PROGRAMS names)
 
 # Where things are.
 if(DEFINED HARBOR_X86_64_INSTALLED_DIR)  # an installed Harbor (HarborConfig.cmake)
