@@ -132,9 +132,12 @@ class Output(unittest.TestCase):
         self.assertIn("#define CALC_COMPUTE_REQUEST_SIZE 17u", header)
 
     def test_no_generated_line_is_wider_than_the_house_width_of_100(self):
-        for name, text in self.generate(self.CALC).items():
-            for n, line in enumerate(text.splitlines(), 1):
-                self.assertLessEqual(len(line), 100, "%s:%d" % (name, n))
+        for source in (self.CALC, os.path.join(ROOT, "userland", "examples", "kv.hbidl"),
+                       os.path.join(HERE, "types.hbidl"),
+                       os.path.join(ROOT, "tests", "bench", "rpc_bench.hbidl")):
+            for name, text in self.generate(source).items():
+                for n, line in enumerate(text.splitlines(), 1):
+                    self.assertLessEqual(len(line), 100, "%s:%d" % (name, n))
 
     def test_command_line_writes_files_and_reports_errors_with_exit_1(self):
         with tempfile.TemporaryDirectory() as out:

@@ -97,7 +97,8 @@ def put(t, p, v, count=None, out="s"):
             lines += ["  " + x for x in put(e, "%s + i * %d" % (at(p, 4), e.size), "%s[i]" % v
                                             if e.kind != "struct" else "&%s[i]" % v, out=out)]
             lines.append("}")
-        lines.append("memset(%s + %s, 0, %s); /* no stale bytes leave */"
+        lines.append("/* the unused elements are zeros: no stale bytes leave the task */")
+        lines.append("memset(%s + %s, 0, %s);"
                      % (at(p, 4), times(count, e.size), times("(%d - %s)" % (t.bound, count), e.size)))
         return lines
     raise AssertionError(t.kind)

@@ -104,7 +104,7 @@ def wrap(line, indent):
         return [line]
     out, cur = [], ""
     for piece in line.split(", "):
-        if cur and len(cur) + len(piece) + 2 > 100:
+        if cur and len(cur) + len(piece) + 3 > 100:  # ", " + piece + the "," that ends it
             out.append(cur + ",")
             cur = " " * indent + piece
         else:
@@ -181,7 +181,9 @@ def emit_header(model):
               " * error once the request has left (dup a handle first to keep a copy).",
               " */"]
         for m in iface.methods:
-            L += ["", "/* %s.%s" % (I, method_decl_text(m)), " *"]
+            title = wrap("/* %s.%s" % (I, method_decl_text(m)), 3 + len(I) + len(m.name) + 2)
+            L += [""] + [x if i == 0 else " *" + x[2:] for i, x in enumerate(title)]
+            L += [" *"]
             L += message_comment("request", m.request) + [" *"]
             L += message_comment("reply", m.reply) + [" */"]
             L += wrap(signature(iface, m) + ";", 4)
@@ -345,9 +347,10 @@ def check_function(fname, msg, what):
     if msg.handle_params():
         body.append("hb_status_t s;")
     for p in msg.handle_params():
-        body.append("if ((s = hbidl_check_handle(handles[%d], %s, %s)) != HB_OK) return s; /* %s */"
+        body.append("s = hbidl_check_handle(handles[%d], %s, %s); /* %s */"
                     % (p.slot, ct.OBJECT_MACROS[p.type.object_kind], ct.rights_expr(p.type.rights),
                        p.name))
+        body.append("if (s != HB_OK) return s;")
     for p in msg.data_params():
         body += ct.check(p.type, "data + %d" % p.offset, p.name)
     if not msg.handle_params():

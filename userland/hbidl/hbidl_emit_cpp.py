@@ -114,12 +114,12 @@ def emit_cpp(model):
                 t = p.type
                 if t.kind == "string":
                     L += ["    char %s_c[%d + 1];" % (p.name, t.bound),
-                          "    if (!hbidl::to_c_string<%d>(%s, %s_c)) return %s;"
-                          % (t.bound, p.name, p.name, fail % "HB_ERR_INVALID_ARG")]
+                          "    if (!hbidl::to_c_string<%d>(%s, %s_c))" % (t.bound, p.name, p.name),
+                          "      return %s;" % (fail % "HB_ERR_INVALID_ARG")]
                     args.append("%s_c" % p.name)
                 elif t.kind == "array":
-                    L += ["    if (%s.size() > %d) return %s;" % (p.name, t.bound,
-                                                                   fail % "HB_ERR_INVALID_ARG")]
+                    L += ["    if (%s.size() > %d)" % (p.name, t.bound),
+                          "      return %s;" % (fail % "HB_ERR_INVALID_ARG")]
                     args += ["%s.data()" % p.name, "static_cast<uint32_t>(%s.size())" % p.name]
                 elif t.kind == "struct":
                     args.append("&" + p.name)
