@@ -12,11 +12,12 @@
  * from the driver: the kernel reports them (a blocked task's wait, a signal).
  *
  * Leaks are what the kernel still holds: between grade_student_begin() and
- * grade_check_leaks(), every handle the program obtains with hb_port_create,
+ * grade_check_leaks(), every handle the student's code obtains with hb_port_create,
  * hb_region_create, hb_sem_create, hb_handle_dup or hb_badge_mint is remembered (the grader
- * links with -Wl,--wrap for these), and grade_check_leaks() asks the kernel (hb_handle_info)
- * which of them are still open. Handles the driver gave the student are checked by name with
- * grade_expect_closed().
+ * compiles the student's files with -include grade_track.h, which routes those calls through
+ * grade_check.c; libraries' own handles are not the student's and are not counted), and
+ * grade_check_leaks() asks the kernel (hb_handle_info) which of them are still open. Handles
+ * the driver gave the student are checked by name with grade_expect_closed().
  */
 #ifndef GRADE_CHECK_H
 #define GRADE_CHECK_H
