@@ -150,7 +150,8 @@ hb_status_t hb_cond_wait(hb_monitor_t *m, uint32_t cond, hb_time_t timeout) {
 
   s = mutex_give(m); /* W2 */
   if (s != HB_OK) {  /* only if the mutex handle was closed behind the library's back */
-    m->inside = 1;
+    m->inside = 1;    /* the post failed: we never left */
+    sh->owner = hb_task_self();
     queue_unlink(sh, c, i);
     slot_free(sh, i);
     return s;
