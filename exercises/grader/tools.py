@@ -6,6 +6,7 @@ complaints about graders are mostly a harness that blames them for its own envir
 import glob
 import os
 import shutil
+import subprocess
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -58,11 +59,24 @@ def find_harbor(explicit=None):
             candidates.append(os.path.dirname(os.path.dirname(os.path.realpath(on_path))))
     for c in candidates:
         c = os.path.abspath(c)
-        tried.append(c)
         found = _from_build_tree(c) or _from_prefix(c)
+        if found and not _reports_json(found.emu):
+            tried.append(c + " (its harbor-emu is older than --report-json: rebuild it)")
+            continue
+        tried.append(c)
         if found:
             return found, tried
     return None, tried
+
+
+def _reports_json(emu):
+    """The grader reads harbor-emu --report-json; an older build would make every test look
+    like a crash."""
+    try:
+        p = subprocess.run([emu, "--help"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return "--report-json" in p.stdout
 
 
 def check_tools(harbor_dir=None, qemu=False):
