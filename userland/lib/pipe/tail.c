@@ -32,3 +32,7 @@ void hb_pipe_tail_drop(hb_handle_t end) {
   hb_pipe_tail *tail = hb_pipe_tail_find(end);
   if (tail) tail->end = HB_INVALID;
 }
+
+void hb_pipe_forget_tails(void) {
+  for (uint32_t i = 0; i < HB_PIPE_TAILS; ++i) g_tails[i].end = HB_INVALID;
+}

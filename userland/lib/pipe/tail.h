@@ -28,4 +28,14 @@ hb_pipe_tail *hb_pipe_tail_claim(hb_handle_t end);
 /* Forgets `end`'s tail, if any. */
 void hb_pipe_tail_drop(hb_handle_t end);
 
+/* Forgets every tail: for a process that becomes a new task (hosted: Harbor::testing attaches
+ * the test body, or a forked function task, to a fresh channel). Handle numbers start again
+ * in the new task, so a tail kept for the old one could be served to another pipe. The
+ * hosted runtime's attach path is the one caller (userland/runtime/hosted/channel.cc, beside
+ * forget_start_args); a program that is one task for its whole life never needs it. */
+#ifdef __cplusplus
+extern "C"
+#endif
+void hb_pipe_forget_tails(void);
+
 #endif /* HARBOR_LIB_PIPE_TAIL_H */
