@@ -4,27 +4,24 @@
  *
  *   harbor-qemu stats.elf -- -append "4 8 15"      harbor-emu exec ./stats 4 8 15
  *
- * Its arguments are its start message's words (hb_start_args reads them on both targets);
- * without any it uses a list of its own. Numbers may be decimal, hex (0x1f) or octal (017).
- * Exit code: 0, or 3 when an argument is not a number (with a message saying which). */
+ * Its arguments are main's argv on both targets (on bare metal, init's are the words of
+ * QEMU's -append); without any it uses a list of its own. Numbers may be decimal, hex (0x1f)
+ * or octal (017). Exit code: 0, or 3 when an argument is not a number (with a message). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <harbor/runtime.h>
-
 #define MAX_NUMBERS 32
 
 static const char *const kExample[] = {"12", "-7", "0x1f", "40", "5"};
 
-int main(void) {
+int main(int argc, char **argv) {
   const char *const *words = kExample;
   unsigned count = sizeof kExample / sizeof kExample[0];
-  hb_start_info start;
-  if (hb_start_args(&start) == HB_OK && start.argc > 0) {
-    words = start.argv;
-    count = start.argc < MAX_NUMBERS ? start.argc : MAX_NUMBERS;
+  if (argc > 1) {
+    words = (const char *const *)argv + 1;
+    count = argc - 1 < MAX_NUMBERS ? (unsigned)argc - 1 : MAX_NUMBERS;
   }
 
   long numbers[MAX_NUMBERS];

@@ -58,6 +58,13 @@ static void formatted_output(void) {
   CHECK_EQ(snprintf(out, sizeof out, "%" PRIu64 " %" PRId32 " %*d", UINT64_MAX, INT32_MIN, 4, 7),
            37);
   CHECK_TEXT(out, "18446744073709551615 -2147483648    7");
+  /* Floating point, correctly rounded (2.25 is exact: the tie goes to the even 2.2). */
+  CHECK_EQ(snprintf(out, sizeof out, "%.2f|%e|%g|%5.1f|%g", 3.14159, 12345.678, 0.0001, -2.25,
+                    1e20),
+           36);
+  CHECK_TEXT(out, "3.14|1.234568e+04|0.0001| -2.2|1e+20");
+  CHECK_EQ(snprintf(out, sizeof out, "%.1Lf", (long double)2.5), 3); /* x87 in ring 3 */
+  CHECK_TEXT(out, "2.5");
   CHECK_EQ(snprintf(out, sizeof out, "%p", (void *)0x1000), 6);
   CHECK_TEXT(out, "0x1000");
 

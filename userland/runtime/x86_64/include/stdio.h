@@ -7,9 +7,10 @@
  * There is no input and no file: fopen, scanf, getchar are not declared, so a program that
  * uses them fails to compile, not to link.
  *
- * printf and friends: conversions d i u x X o c s p %, flags - 0 + space #, width and
- * precision (digits or *), length modifiers hh h l ll z j t; no floating point (%f %e %g
- * print themselves, e.g. "%f", and consume their double). docs/x86_64.md has the table.
+ * printf and friends: conversions d i u x X o c s p f F e E g G %, flags - 0 + space #,
+ * width and precision (digits or *), length modifiers hh h l ll z j t L; floating point is
+ * correctly rounded, glibc's digits (%Lf goes through double); %a is not supported (it
+ * prints itself and consumes its double). docs/x86_64.md has the details.
  */
 #ifndef HARBOR_LIBC_STDIO_H
 #define HARBOR_LIBC_STDIO_H

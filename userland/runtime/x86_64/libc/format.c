@@ -4,9 +4,10 @@
  * A conversion is read in four steps, as ISO C writes it: %[flags][width][.precision]
  * [length]conversion. Numbers are converted to digits right to left into a small buffer,
  * then laid out as: left padding, sign or 0x prefix, zeros (precision or the 0 flag), digits,
- * right padding. Supported: d i u x X o c s p %; flags - 0 + space #; width and precision as
- * digits or *; lengths hh h l ll z j t. Floating point (%f %e %g %a) is not: the conversion
- * is printed as written and its double is consumed, so the arguments after it stay right. */
+ * right padding. Supported: d i u x X o c s p f F e E g G %; flags - 0 + space #; width and
+ * precision as digits or *; lengths hh h l ll z j t L. Floating point is exact and rounded as
+ * glibc rounds (format_float.c). %a is not supported: it is printed as written and its double
+ * is consumed, so the arguments after it stay right. */
 #include "format.h"
 
 #include <limits.h>
@@ -219,8 +220,26 @@ int harbor_format(harbor_sink *sink, const char *format, va_list ap_in) {
       case '%':
         emit(&out, "%", 1);
         break;
-      case 'f': case 'F': case 'e': case 'E': case 'g': case 'G': case 'a': case 'A':
-        /* Not supported (see the top): show the conversion, keep the arguments aligned. */
+      case 'f': case 'F': case 'e': case 'E': case 'g': case 'G': {
+        /* long double (%Lf) is printed through double: its extra bits are not shown. */
+        double v = length[0] == 'L' ? (double)va_arg(ap, long double) : va_arg(ap, double);
+        static char digits[HARBOR_FLOAT_BUFFER];
+        int negative;
+        int len = harbor_format_double(digits, v, conversion, precision, flags & kAlt,
+                                       &negative);
+        const char *prefix = negative ? "-" : (flags & kPlus) ? "+" : (flags & kSpace) ? " " : "";
+        int zeros = 0;
+        if (len < 0) {  /* inf, nan: spaces only */
+          len = -len;
+        } else if ((flags & kZero) && !(flags & kLeft)) {
+          int fill = width - (prefix[0] ? 1 : 0) - len;
+          if (fill > 0) zeros = fill;
+        }
+        field(&out, flags, width, prefix, zeros, digits, len);
+        break;
+      }
+      case 'a': case 'A':
+        /* Not supported: shown as written; its double is consumed so the next ones line up. */
         if (length[0] == 'L') (void)va_arg(ap, long double); else (void)va_arg(ap, double);
         emit(&out, spec, (size_t)(p - spec));
         break;

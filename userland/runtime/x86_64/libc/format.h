@@ -17,4 +17,13 @@ typedef struct harbor_sink {
  * does), or -1 if that number would not fit in an int (nothing more is produced then). */
 int harbor_format(harbor_sink *sink, const char *format, va_list ap);
 
+/* %f %F %e %E %g %G of v into `out` (at least HARBOR_FLOAT_BUFFER bytes), without its sign:
+ * returns the length, or minus it for inf/nan (which are never padded with zeros);
+ * *negative is v's sign bit. A precision < 0 means the default (6); above
+ * HARBOR_FLOAT_PRECISION_MAX it is that (format_float.c). */
+#define HARBOR_FLOAT_PRECISION_MAX 1100
+#define HARBOR_FLOAT_BUFFER 1500
+int harbor_format_double(char *out, double v, char conversion, int precision, int alt,
+                         int *negative);
+
 #endif /* HARBOR_LIBC_FORMAT_H */

@@ -5,7 +5,8 @@
 set(HARBOR_LIBC_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(HARBOR_LIBC_INCLUDE ${CMAKE_CURRENT_LIST_DIR}/../include)
 # Pure functions: no system call, testable on the host as they are.
-set(HARBOR_LIBC_PURE_SOURCES ${HARBOR_LIBC_DIR}/format.c ${HARBOR_LIBC_DIR}/string.c
+set(HARBOR_LIBC_PURE_SOURCES ${HARBOR_LIBC_DIR}/format.c ${HARBOR_LIBC_DIR}/format_float.c
+    ${HARBOR_LIBC_DIR}/string.c
     ${HARBOR_LIBC_DIR}/stdlib.c ${HARBOR_LIBC_DIR}/ctype.c ${HARBOR_LIBC_DIR}/errno.c)
 # stdio.c writes with hb_debug_write (the host test gives it one that records); exit.c ends
 # the task.
