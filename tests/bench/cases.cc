@@ -152,6 +152,8 @@ std::vector<Row> rows() {
                    "linux pipe split", Ratio::kRate});
     out.push_back({what + " deep", pipe_key("harbor-deep", size, f), pipe_key("linux", size, f),
                    "linux pipe", Ratio::kRate});
+    out.push_back({what, pipe_key("harbor", size, f), pipe_key("linux-1mib", size, f),
+                   "linux pipe 1 MiB", Ratio::kRate});
   }
   return out;
 }

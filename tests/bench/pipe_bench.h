@@ -4,6 +4,8 @@
 //   harbor          hb_pipe_create(0): the default capacity (16 chunks)
 //   harbor-deep     hb_pipe_create(1024): as many 64 B writes as a Linux pipe buffers
 //   linux           pipe(2), this process writing, a forked child reading
+//   linux-1mib      the same with a 1 MiB pipe buffer (F_SETPIPE_SZ): 64 KiB writes only, as
+//                   many bytes in flight as Harbor's default pipe holds of them
 #pragma once
 
 #include <cstdint>
