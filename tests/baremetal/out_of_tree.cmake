@@ -5,6 +5,7 @@
 #       harbor_add_boot_image makes stats.elf, and the same stats.c is built hosted;
 #   (3) boot stats.elf with the installed harbor-qemu: exit code 0 and the report; with a
 #       bad argument (-append): exit code 3 and the message; --gdb prints the attach line;
+#       no QEMU: 127; no image: 126;
 #   (4) the same source hosted, under the installed harbor-emu, prints the same report;
 #   (5) a bare-metal program that calls what the small libc lacks (fopen) does not compile.
 # (1) and (2) are cmake/HarborOutOfTreeSteps.cmake's. Without QEMU it says SKIPPED (the
@@ -49,6 +50,14 @@ boot("boot stats.elf with its own numbers" 0
 # --gdb: QEMU waits for gdb (nobody comes: the time limit ends it, exit code 124).
 boot("harbor-qemu --gdb" 124 "gdb -q -x [^ ]*stats.gdb -ex 'target remote :12391'"
      ${image} --gdb --gdb-port 12391 --timeout 2)
+# No QEMU (HARBOR_QEMU names one that is not there): 127 and what to install; no image: 126.
+execute_process(COMMAND ${CMAKE_COMMAND} -E env HARBOR_QEMU=${WORK_DIR}/no-such-qemu
+                ${prefix}/bin/harbor-qemu ${image} RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 127 OR NOT err MATCHES "no-such-qemu not found.*apt-get install -y qemu-system-x86")
+  message(FATAL_ERROR "${HARBOR_OOT_LABEL}: harbor-qemu without QEMU: exit ${rc}, expected 127 "
+                      "and a hint:\n${err}")
+endif()
+boot("harbor-qemu of a missing image" 126 "no boot image at" ${app_build}/missing.elf)
 file(READ ${app_build}/stats.gdb gdb_script)
 if(NOT gdb_script MATCHES "file [^\n]*stats.elf64\nadd-symbol-file [^\n]*/stats\n")
   message(FATAL_ERROR "${HARBOR_OOT_LABEL}: stats.gdb does not load the kernel's and stats' "
