@@ -102,6 +102,17 @@ def verdict_of(report, stdout, stderr, returncode, limit="?"):
     return "fail", fails + [m.group(0) for m in killed]
 
 
+def _sanitizer_env():
+    """With a sanitizer build of Harbor (and so of the test program), a sanitizer's report
+    ends the task with abort(), a signal: the verdict is a crash, as without sanitizers,
+    rather than an exit code that looks like a failed check."""
+    env = dict(os.environ)
+    for name, extra in (("ASAN_OPTIONS", "handle_segv=0:abort_on_error=1"),
+                        ("UBSAN_OPTIONS", "abort_on_error=1")):
+        env[name] = (env[name] + ":" if env.get(name) else "") + extra
+    return env
+
+
 def run_test(harbor, program, test, work_dir):
     """Runs `test` once per seed; the first seed that does not pass gives the verdict."""
     outcome = None
@@ -113,7 +124,8 @@ def run_test(harbor, program, test, work_dir):
         cmd = cmd[:1] + ["--report-json", report_path] + cmd[1:]
         limit = parse_duration(test.timeout) + 60  # harbor-emu's --timeout stops it first
         try:
-            p = subprocess.run(cmd, capture_output=True, text=True, timeout=limit)
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=limit,
+                               env=_sanitizer_env())
             stdout, stderr, rc = p.stdout, p.stderr, p.returncode
         except subprocess.TimeoutExpired as e:
             stdout = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
