@@ -134,7 +134,8 @@ class Output(unittest.TestCase):
     def test_no_generated_line_is_wider_than_the_house_width_of_100(self):
         for source in (self.CALC, os.path.join(ROOT, "userland", "examples", "kv.hbidl"),
                        os.path.join(HERE, "types.hbidl"),
-                       os.path.join(ROOT, "tests", "bench", "rpc_bench.hbidl")):
+                       os.path.join(ROOT, "tests", "bench", "rpc_bench.hbidl"),
+                       os.path.join(ROOT, "userland", "lib", "names", "names.hbidl")):
             for name, text in self.generate(source).items():
                 for n, line in enumerate(text.splitlines(), 1):
                     self.assertLessEqual(len(line), 100, "%s:%d" % (name, n))

@@ -73,9 +73,9 @@ def message_comment(label, msg):
                                                 "" if msg.handles == 1 else "s")]
     lines += layout_table(msg.header_rows + param_rows(msg.params))
     for p in msg.handle_params():
-        lines.append(" *   handle slot %d: %s  %s (must be a %s with at least: %s)" % (
-            p.slot, p.name, p.type.name, p.type.object_kind,
-            ", ".join(p.type.rights) or "no particular right"))
+        lines.append(" *   handle slot %d: %s, %s" % (p.slot, p.name, p.type.name))
+    if msg.handle_params():
+        lines.append(" *   (handle<kind, rights>: that kind of object, with at least those rights)")
     return lines
 
 
@@ -98,15 +98,15 @@ def method_decl_text(m):
     return "%s(%s) = %d" % (m.name, ps, m.number)
 
 
-def wrap(line, indent):
-    """Breaks a long prototype after commas at 100 columns (the house width)."""
-    if len(line) <= 100:
+def wrap(line, indent, width=100):
+    """Breaks a long prototype after commas at `width` columns (the house width: 100)."""
+    if len(line) <= width:
         return [line]
     out, cur = [], ""
     for piece in line.split(", "):
-        if cur and len(cur) + len(piece) + 3 > 100:  # ", " + piece + the "," that ends it
+        if cur and len(cur) + len(piece) + 3 > width:  # ", " + piece + the "," that ends it
             out.append(cur + ",")
-            cur = " " * indent + piece
+            cur = " " * (indent if indent + len(piece) + 1 <= width else 4) + piece
         else:
             cur = cur + ", " + piece if cur else piece
     out.append(cur)
@@ -342,14 +342,16 @@ def emit_wire(model):
 
 def check_function(fname, msg, what):
     """static hb_status_t fname(const uint8_t *data, const hb_handle_t *handles): step (3)."""
-    L = ["static hb_status_t %s(const uint8_t *data, const hb_handle_t *handles) {" % fname]
+    L = wrap("static hb_status_t %s(const uint8_t *data, const hb_handle_t *handles) {" % fname,
+             len("static hb_status_t %s(" % fname))
     body = []
     if msg.handle_params():
         body.append("hb_status_t s;")
     for p in msg.handle_params():
-        body.append("s = hbidl_check_handle(handles[%d], %s, %s); /* %s */"
-                    % (p.slot, ct.OBJECT_MACROS[p.type.object_kind], ct.rights_expr(p.type.rights),
-                       p.name))
+        body.append("/* %s: %s */" % (p.name, p.type.name))
+        body += wrap("s = hbidl_check_handle(handles[%d], %s, %s);"
+                     % (p.slot, ct.OBJECT_MACROS[p.type.object_kind], ct.rights_expr(p.type.rights)),
+                     len("s = hbidl_check_handle("), 98)
         body.append("if (s != HB_OK) return s;")
     for p in msg.data_params():
         body += ct.check(p.type, "data + %d" % p.offset, p.name)
@@ -487,8 +489,8 @@ def emit_server(model):
                 L.append("  char none; /* the method returns nothing but its status */")
             L += ["};", ""]
             # (4) the reply's marshaling, which can fail on a string without its NUL
-            L.append("static hb_status_t put_%s_%s_reply(uint8_t *reply, const struct %s_%s_results *r) {"
-                     % (I, m.name, I, m.name))
+            L += wrap("static hb_status_t put_%s_%s_reply(uint8_t *reply, const struct %s_%s_results *r) {"
+                      % (I, m.name, I, m.name), len("static hb_status_t put_%s_%s_reply(" % (I, m.name)))
             body = []
             for p in rp.data_params():
                 t = p.type
@@ -503,18 +505,19 @@ def emit_server(model):
                 body.insert(1, "(void)r;")
             L += ["  " + x for x in body] + ["  return HB_OK;", "}", ""]
             # the method's server step
-            L.append("static hb_status_t serve_%s_%s(const %s_ops *ops, void *ctx, const hb_msg_in *in,"
-                     % (I, m.name, I))
-            L.append(" " * len("static hb_status_t serve_%s_%s(" % (I, m.name))
-                     + "%s_reply_buffer *buffer, hb_msg_out *reply) {" % I)
+            L += wrap("static hb_status_t serve_%s_%s(const %s_ops *ops, void *ctx, const hb_msg_in *in, "
+                      "%s_reply_buffer *buffer, hb_msg_out *reply) {" % (I, m.name, I, I),
+                      len("static hb_status_t serve_%s_%s(" % (I, m.name)))
             L += ["  const uint8_t *request = (const uint8_t *)in->data;",
                   "  struct %s_%s_args args;" % (I, m.name),
                   "  struct %s_%s_results results;" % (I, m.name),
                   "  hb_status_t s;",
                   "  /* (2) check everything: size, handle count, each handle's type and rights,",
                   "   *     each bound; a refused request's handles are closed here */",
-                  "  if (in->len != %s || in->handle_count != %s) {"
-                  % (macro(I, m.name, "REQUEST_SIZE"), macro(I, m.name, "REQUEST_HANDLES")),
+                  *(lambda a, b: ["  if (in->len != %s || in->handle_count != %s) {" % (a, b)]
+                    if len("  if (in->len != %s || in->handle_count != %s) {" % (a, b)) <= 100
+                    else ["  if (in->len != %s ||" % a, "      in->handle_count != %s) {" % b])(
+                      macro(I, m.name, "REQUEST_SIZE"), macro(I, m.name, "REQUEST_HANDLES")),
                   "    s = HB_ERR_INVALID_ARG;",
                   "  } else if (!ops->%s) {" % m.name,
                   "    s = HB_ERR_NOT_FOUND; /* this server does not implement it */",

@@ -155,8 +155,7 @@ def emit_cpp(model):
             for p in outs:
                 if p.type.kind == "handle":
                     L.append("    %s = harbor::Handle(%s_raw);" % (holder(p), p.name))
-            L += ["    return %s;" % ("std::move(out)" if any(
-                p.type.kind == "handle" for p in outs) else "out"), "  }", ""]
+            L += ["    return out;  // moved (C++20: a returned local is an rvalue)", "  }", ""]
         L += [" private:", "  harbor::Handle m_port;", "  hb_time_t m_timeout;", "};", ""]
         # the server side: an ops table calling a class's members
         L += ["// The ops table that calls Impl's members: hb_status_t method(same parameters as",
@@ -168,7 +167,7 @@ def emit_cpp(model):
             for p in m.params:
                 ps = (ct.in_params if p.direction == "in" else ct.out_params)(p.name, p.type)
                 params += ps
-                names += [x.split()[-1].lstrip("*").split("[")[0] for x in ps]
+                names += [p.name, p.name + "_count"] if p.type.kind == "array" else [p.name]
             L += wrap("    [](%s) -> hb_status_t {" % ", ".join(["void* ctx"] + params), 8)
             L += wrap("      return static_cast<Impl*>(ctx)->%s(%s);" % (m.name, ", ".join(names)), 10)
             L.append("    },")
