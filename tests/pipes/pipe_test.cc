@@ -5,6 +5,7 @@
 // passed to children, timeouts.
 #include <gtest/gtest.h>
 #include <harbor/pipe.h>
+#include <harbor/pipe.hpp>
 #include <harbor/testing.hpp>
 
 #include <cstdint>
@@ -114,6 +115,22 @@ TEST(Pipe, AWriteLongerThanAtomicArrivesWholeAndInOrder) {
   }, {w}, "writer");
   EXPECT_EQ(read_all(p.r, 1000), big);
   EXPECT_EQ(machine.wait(writer), 0);
+}
+
+TEST(Pipe, AReadLongerThanAChunkReturnsOneChunkAtATime) {
+  Machine machine;
+  Pipe p = make_pipe();
+  std::string data(HB_PIPE_ATOMIC + 1000, 'x');
+  data.back() = 'z';
+  ASSERT_EQ(write_text(p.w, data), static_cast<int64_t>(data.size()));
+  std::vector<char> big(1u << 20);  // 1 MiB: far more than a message can carry
+  EXPECT_EQ(hb_pipe_read(p.r, big.data(), static_cast<uint32_t>(big.size()), HB_NOWAIT),
+            HB_PIPE_ATOMIC) << "the first chunk";
+  ASSERT_EQ(hb_pipe_read(p.r, big.data(), static_cast<uint32_t>(big.size()), HB_NOWAIT), 1000)
+      << "then the second";
+  EXPECT_EQ(big[999], 'z');
+  EXPECT_EQ(hb_pipe_read(p.r, big.data(), UINT32_MAX, HB_NOWAIT), HB_ERR_WOULD_BLOCK)
+      << "a len of 4 GiB is a valid request (the kernel is asked for at most a chunk)";
 }
 
 TEST(Pipe, AFullPipeBlocksItsWriterUntilTheReaderTakesSome) {
@@ -297,5 +314,37 @@ TEST_P(PipeSeeds, AtomicWritesHoldUnderTheDeterministicScheduler) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, PipeSeeds, ::testing::Values(0, 1, 2, 3, 4, 5, 6, 7));
+
+}  // namespace
+
+namespace {
+
+TEST(PipeCpp, EndsReadWriteAndCloseThemselves) {
+  harbor::testing::Machine machine;
+  auto pipe = harbor::Pipe::create(4);
+  ASSERT_TRUE(pipe) << pipe.message();
+  EXPECT_EQ(pipe->read.dup().error(), HB_ERR_ACCESS) << "one read end";
+  {
+    auto second = pipe->write.dup();
+    ASSERT_TRUE(second);
+    auto wrote = second->write(harbor::as_bytes("abc"));
+    ASSERT_TRUE(wrote);
+    EXPECT_EQ(*wrote, 3u);
+  }  // the duplicate closes itself here
+  auto wrote = pipe->write.write(harbor::as_bytes("de"));
+  ASSERT_TRUE(wrote);
+  pipe->write.reset();  // the last write end: end of file once the pipe is empty
+  std::byte buf[2];
+  std::string got;
+  for (;;) {
+    auto n = pipe->read.read(buf, HB_NOWAIT);
+    ASSERT_TRUE(n) << n.message();
+    if (*n == 0) break;
+    got.append(reinterpret_cast<const char*>(buf), *n);
+  }
+  EXPECT_EQ(got, "abcde") << "short reads through a tail, then end of file";
+  auto bad = pipe->write.write(harbor::as_bytes("x"));
+  EXPECT_EQ(bad.error(), HB_ERR_BAD_HANDLE) << "a reset end is HB_INVALID";
+}
 
 }  // namespace
