@@ -58,7 +58,11 @@ class Errors(unittest.TestCase):
 
     def test_duplicate_interface_id(self):
         self.assertIn("interface id 0x00000007 is also the id of 'a'",
-                      self.error("interface a = 7 { }\ninterface b = 7 { }"))
+                      self.error("interface a = 7 { m() = 1; }\ninterface b = 7 { m() = 1; }"))
+
+    def test_interface_without_methods(self):
+        self.assertEqual(self.error("\ninterface a = 7 { }"),
+                         "t.hbidl:2:1: error: interface 'a' has no methods")
 
     def test_enum_value_that_does_not_fit_its_wire_type(self):
         self.assertIn("does not fit its wire type u8",

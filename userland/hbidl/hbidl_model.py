@@ -270,6 +270,8 @@ def build(decl, base):
             raise IdlError(i.where, "interface id 0x%08X is also the id of '%s'"
                            % (i.number, numbers[i.number]))
         numbers[i.number] = i.name
+        if not i.methods:
+            raise IdlError(i.where, "interface '%s' has no methods" % i.name)
         methods, method_names, method_numbers = [], {}, {}
         for m in i.methods:
             _check_name(m.where, m.name, "method", method_names)
