@@ -1,7 +1,6 @@
 // emulator/session.cc - see session.h.
 #include "session.h"
 
-#include <name_server_task.h>
 
 #include "exit_codes.h"
 #include "trace_export.h"
@@ -20,6 +19,7 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <set>
 
 namespace emu {
 
@@ -49,19 +49,44 @@ void for_each_capability(kernel::Task& t, const std::function<void(const kernel:
   }
 }
 
-// A cycle in the wait-for graph among tasks stuck for good (blocked, no deadline), as the ids
-// along it; empty if there is none.
-std::vector<hb_task_id_t> find_cycle(const std::vector<TaskWait>& waits) {
-  std::map<hb_task_id_t, const TaskWait*> stuck;
+// The tasks that can never run again: blocked without a deadline, and every task that could
+// wake them is in the set too. A greatest fixpoint: start from every task blocked without a
+// deadline, and drop any that a task outside the set (running, waiting with a timeout, or not
+// listed, like the name service) could still wake, until nothing changes. A task nobody can
+// wake (no holder at all) stays in.
+std::set<hb_task_id_t> stuck_for_good(const std::vector<TaskWait>& waits) {
+  std::set<hb_task_id_t> stuck;
   for (const TaskWait& w : waits)
-    if (w.kind != "running" && !w.has_deadline) stuck[w.id] = &w;
+    if (w.kind != "running" && !w.has_deadline) stuck.insert(w.id);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const TaskWait& w : waits) {
+      if (!stuck.count(w.id)) continue;
+      for (hb_task_id_t waker : w.waits_for)
+        if (!stuck.count(waker)) {
+          stuck.erase(w.id);
+          changed = true;
+          break;
+        }
+    }
+  }
+  return stuck;
+}
+
+// A cycle in the wait-for graph among the tasks stuck for good, as the ids along it; empty
+// if there is none (they may all wait for one that nobody can wake).
+std::vector<hb_task_id_t> find_cycle(const std::vector<TaskWait>& waits,
+                                     const std::set<hb_task_id_t>& stuck) {
+  std::map<hb_task_id_t, const TaskWait*> by_id;
+  for (const TaskWait& w : waits)
+    if (stuck.count(w.id)) by_id[w.id] = &w;
   std::map<hb_task_id_t, int> color;  // 0 unseen, 1 on the path, 2 done
   std::vector<hb_task_id_t> path, cycle;
   std::function<bool(hb_task_id_t)> visit = [&](hb_task_id_t id) {
     color[id] = 1;
     path.push_back(id);
-    for (hb_task_id_t next : stuck[id]->waits_for) {
-      if (!stuck.count(next)) continue;  // it runs or has a timeout: it may still wake us
+    for (hb_task_id_t next : by_id[id]->waits_for) {
+      if (!by_id.count(next)) continue;
       if (color[next] == 1) {
         auto from = std::find(path.begin(), path.end(), next);
         cycle.assign(from, path.end());
@@ -73,7 +98,7 @@ std::vector<hb_task_id_t> find_cycle(const std::vector<TaskWait>& waits) {
     color[id] = 2;
     return false;
   };
-  for (const auto& [id, w] : stuck)
+  for (const auto& [id, w] : by_id)
     if (color[id] == 0 && visit(id)) break;
   return cycle;
 }
@@ -90,7 +115,6 @@ hosted::MachineOptions Session::machine_options(const EmulatorOptions& options,
   m.host_cpus = options.host_cpus;
   m.spin = !options.no_spin;
   m.kernel.per_core_caches = true;  // message buffers through per-core magazines (--stats)
-  m.name_server = harbor::runtime::name_server_task;  // SPEC 7: no set-up in user programs
   return m;
 }
 
@@ -292,7 +316,9 @@ void Session::capture_waits() {
       m_waits.push_back(std::move(w));
     }
   });
-  m_cycle = find_cycle(m_waits);
+  const std::set<hb_task_id_t> stuck = stuck_for_good(m_waits);
+  m_stuck.assign(stuck.begin(), stuck.end());
+  m_cycle = find_cycle(m_waits, stuck);
 }
 
 bool Session::write_report(const char* command, const ScenarioResult& result, int exit_code) {
@@ -324,7 +350,6 @@ bool Session::write_report(const char* command, const ScenarioResult& result, in
   report["problems"] = result.problems;
 
   json waits = json::array();
-  bool all_stuck = !m_waits.empty();
   for (const TaskWait& w : m_waits) {
     std::vector<std::string> whom;
     for (hb_task_id_t id : w.waits_for) whom.push_back(names.task(id));
@@ -336,16 +361,19 @@ bool Session::write_report(const char* command, const ScenarioResult& result, in
                      {"anyone", w.anyone},
                      {"waits_for", w.waits_for},
                      {"waits_for_names", whom}});
-    if (w.kind == "running" || w.has_deadline) all_stuck = false;
   }
   report["waits"] = waits;
-  // A deadlock: a cycle of tasks each waiting for good for the next, or every live task
-  // waiting for good (nobody left to wake anyone).
-  if (!m_cycle.empty() || all_stuck) {
-    std::vector<std::string> cycle_names;
+  // A deadlock: tasks that can never run again (stuck_for_good), with a cycle among them
+  // when there is one.
+  if (!m_stuck.empty()) {
+    std::vector<std::string> cycle_names, stuck_names;
     for (hb_task_id_t id : m_cycle) cycle_names.push_back(names.task(id));
-    report["deadlock"] = {{"cycle", m_cycle}, {"cycle_names", cycle_names},
-                          {"every_task_stuck", all_stuck}};
+    for (hb_task_id_t id : m_stuck) stuck_names.push_back(names.task(id));
+    report["deadlock"] = {{"cycle", m_cycle},
+                          {"cycle_names", cycle_names},
+                          {"stuck", m_stuck},
+                          {"stuck_names", stuck_names},
+                          {"every_task_stuck", m_stuck.size() == m_waits.size()}};
   } else {
     report["deadlock"] = nullptr;
   }

@@ -71,7 +71,8 @@ class Session {
   Observer m_observer;
   bool m_finished{false};
   std::vector<TaskWait> m_waits;            // capture_waits()
-  std::vector<hb_task_id_t> m_cycle;        // a wait-for cycle among m_waits, if any
+  std::vector<hb_task_id_t> m_stuck;        // tasks that can never run again (a deadlock)
+  std::vector<hb_task_id_t> m_cycle;        // a wait-for cycle among them, if any
 };
 
 }  // namespace emu

@@ -482,6 +482,8 @@ TEST(ReportJsonTest, ADeadlockNamesTheWaitForCycleAsTheKernelSawIt) {
   std::set<std::string> cycle(r["deadlock"]["cycle_names"].begin(),
                               r["deadlock"]["cycle_names"].end());
   EXPECT_EQ(cycle, (std::set<std::string>{"ping[1]", "pong[2]"})) << r.dump(2);
+  EXPECT_EQ(r["deadlock"]["stuck_names"], nlohmann::json::array({"ping[1]", "pong[2]"}));
+  EXPECT_EQ(r["deadlock"]["every_task_stuck"], true);
   bool saw_ping = false;
   for (const nlohmann::json& w : r["waits"]) {
     if (w["name"] != "ping[1]") continue;
@@ -534,6 +536,31 @@ TEST(ReportJsonTest, AReportThatCannotBeWrittenFailsAPassingRun) {
                    kScenarios + "/pass.scn"});
   EXPECT_EQ(p.exit_code, 2) << explain(p);
   EXPECT_TRUE(contains(p.err, "cannot write the report to /nonexistent-dir/report.json")) << p.err;
+}
+
+TEST(ReportJsonTest, NoDeadlockWhileARunningTaskCouldStillWakeTheWaiters) {
+  // ping and pong wait for each other, but poller, which never stops (it polls port c,
+  // whose send right ping holds), also holds a send right to ping's port a: it could still
+  // wake ping, so nobody is stuck for good. Without poller this is stuck.scn, a deadlock.
+  TempDir dir;
+  const std::string scn = dir.path() + "/not-stuck.scn", file = dir.path() + "/report.json";
+  {
+    std::ofstream out(scn);
+    out << "timeout 300ms\nport a rendezvous\nport b rendezvous\nport c bounded 1\n"
+           "task ping consumer 1\n  recv a\n  send b\n  send c\n"
+           "task pong consumer 1\n  recv b\n  send a\n"
+           "task poller polling receiver 1\n  recv c\n  send a\n";
+  }
+  Process p = emu({"--deterministic", "--report-json", file, "run", scn}, 20);
+  ASSERT_EQ(p.exit_code, 124) << explain(p);
+  nlohmann::json r = read_report(file);
+  ASSERT_TRUE(r.is_object());
+  EXPECT_TRUE(r["deadlock"].is_null()) << r.dump(2);
+  for (const nlohmann::json& w : r["waits"]) {
+    if (w["name"] == "ping[1]")
+      EXPECT_EQ(w["waits_for_names"], nlohmann::json::array({"pong[2]", "poller[3]"})) << w.dump();
+    if (w["name"] == "poller[3]") EXPECT_EQ(w["kind"], "running") << w.dump();
+  }
 }
 
 }  // namespace
