@@ -1,6 +1,7 @@
 // emulator/session.cc - see session.h.
 #include "session.h"
 
+#include <name_server_task.h>
 
 #include "exit_codes.h"
 #include "trace_export.h"
@@ -115,6 +116,7 @@ hosted::MachineOptions Session::machine_options(const EmulatorOptions& options,
   m.host_cpus = options.host_cpus;
   m.spin = !options.no_spin;
   m.kernel.per_core_caches = true;  // message buffers through per-core magazines (--stats)
+  m.name_server = harbor::runtime::name_server_task;  // SPEC 7: no set-up in user programs
   return m;
 }
 
