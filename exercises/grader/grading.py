@@ -32,7 +32,7 @@ def grade(exercise, submission, harbor_dir=None, build_dir=None, qemu=False, onl
     verdicts = {}
     for test in exercise.tests:
         entry = {"name": test.name, "max_points": test.points, "points": 0, "details": [],
-                 "replay": None, "seed": None}
+                 "replay": None, "seed": None, "output": ""}
         failed_needs = [n for n in test.needs if verdicts.get(n) != "pass"]
         if only and test.name not in only:
             entry["verdict"] = "not run"
@@ -50,6 +50,7 @@ def grade(exercise, submission, harbor_dir=None, build_dir=None, qemu=False, onl
             entry["seed"] = outcome.seed
             if outcome.verdict != "pass":
                 entry["replay"] = outcome.replay
+                entry["output"] = outcome.output
             else:
                 entry["points"] = test.points
         verdicts[test.name] = entry["verdict"]
@@ -62,7 +63,8 @@ MARK = {"pass": "PASS", "fail": "FAIL", "timeout": "TIMEOUT", "crash": "CRASH", 
         "deadlock": "DEADLOCK", "not run": "NOT RUN", "build failed": "NO BUILD"}
 
 
-def print_result(result, out):
+def print_result(result, out, verbose=False):
+    """verbose: also what the tasks printed in each run that did not pass."""
     w = out.write
     w("== %s: %s ==\n" % (result["exercise"], result["title"]))
     w("submission: %s\n" % result["submission"])
@@ -85,4 +87,7 @@ def print_result(result, out):
             w("           %s\n" % line)
         if t["replay"]:
             w("           replay: %s\n" % t["replay"])
+        if verbose and t["output"].strip():
+            w("           output (a helper task's lines start with its name):\n")
+            w("".join("           | %s\n" % line for line in t["output"].rstrip().splitlines()))
     w("total: %d/%d\n" % (result["points"], result["max_points"]))

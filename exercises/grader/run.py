@@ -17,11 +17,12 @@ KILLED_LINE = re.compile(r"harbor-emu: task \d+ \((.*)\) killed by (SIG\w+)")
 
 
 class Outcome:
-    def __init__(self, verdict, details=None, replay=None, seed=0):
+    def __init__(self, verdict, details=None, replay=None, seed=0, output=""):
         self.verdict = verdict      # spec.VERDICTS
         self.details = details or []  # lines that explain it
         self.replay = replay        # the exact command that repeats the run
         self.seed = seed
+        self.output = output        # what the tasks printed (helpers' lines carry their name)
 
 
 def replay_command(harbor, program, test, seed, timeout=None):
@@ -117,7 +118,7 @@ def _sanitizer_env():
 
 
 def _run_once(harbor, program, test, seed, timeout, work_dir):
-    """One harbor-emu run: (verdict, details, replay command)."""
+    """One harbor-emu run: (verdict, details, replay command, the tasks' output)."""
     report_path = os.path.join(work_dir, "%s.seed%d.json" % (test.name, seed))
     if os.path.exists(report_path):
         os.remove(report_path)
@@ -139,7 +140,9 @@ def _run_once(harbor, program, test, seed, timeout, work_dir):
     except (OSError, ValueError):
         pass
     verdict, details = verdict_of(report, stdout, stderr, rc, timeout)
-    return verdict, details, " ".join(shlex.quote(c) for c in replay)
+    # The tasks' own lines, before harbor-emu's explanation of a failed run.
+    output = stdout.split("harbor-emu: FAILED")[0]
+    return verdict, details, " ".join(shlex.quote(c) for c in replay), output
 
 
 # A run that times out with tasks still running may only be a slow (or busy) machine: it gets
@@ -152,14 +155,16 @@ def run_test(harbor, program, test, work_dir):
     """Runs `test` once per seed; the first seed that does not pass gives the verdict."""
     outcome = None
     for seed in test.seeds:
-        verdict, details, replay = _run_once(harbor, program, test, seed, test.timeout, work_dir)
+        verdict, details, replay, output = _run_once(harbor, program, test, seed, test.timeout,
+                                                     work_dir)
         if verdict == "timeout":
             longer = "%gs" % min(60.0, parse_duration(test.timeout) * SLOW_MACHINE_FACTOR)
-            verdict, details, replay = _run_once(harbor, program, test, seed, longer, work_dir)
+            verdict, details, replay, output = _run_once(harbor, program, test, seed, longer,
+                                                         work_dir)
             if verdict != "timeout":
                 details = ["(this run needed more than %s of real time; it was given %s)"
                            % (test.timeout, longer)] + details
-        outcome = Outcome(verdict, details, replay, seed)
+        outcome = Outcome(verdict, details, replay, seed, output)
         if verdict != "pass":
             if test.hint:
                 outcome.details.append("hint: " + test.hint)
