@@ -110,7 +110,10 @@ uint32_t almost_request(std::mt19937_64& random, uint8_t* bytes) {
     default: break;
   }
   if (op == HB_NAMES_OP_LOOKUP) hb_names_put_u64(bytes + 8, random() % 3 ? 0 : random() % (2 * kMs));
-  if (op == HB_NAMES_OP_OPEN) hb_names_put_u32(bytes + 8, static_cast<uint32_t>(random() % 256));
+  if (op == HB_NAMES_OP_OPEN) {  // often a real kind, so that some opens store an object
+    if (random() % 2) hb_names_put_u32(bytes + 4, 1 + random() % 2);
+    hb_names_put_u32(bytes + 8, static_cast<uint32_t>(random() % 256));
+  }
   const char* name = kNames[random() % (sizeof kNames / sizeof *kNames)];
   std::memcpy(bytes + name_at, name, std::strlen(name));
   if (random() % 5 == 0) bytes[name_at + random() % 64] = static_cast<uint8_t>(random());
