@@ -74,7 +74,18 @@ int hbt_isxdigit(int c);
 int hbt_tolower(int c);
 int hbt_toupper(int c);
 
-// stdio.c writes with hb_debug_write, renamed too: the test's own records each write.
+void* hbt_malloc(size_t size);
+void* hbt_calloc(size_t count, size_t size);
+void* hbt_realloc(void* p, size_t size);
+void hbt_free(void* p);
+
+// What the libc calls outside itself, renamed too and given by the tests: stdio.c's
+// hb_debug_write (libc_host_test.cc records each write), malloc.c's regions and abort
+// (malloc_host_test.cc).
 int32_t hbt_debug_write(const char* text, uint32_t len);
+int32_t hbt_region_create(uint64_t size, uint32_t flags, int32_t* out);
+int32_t hbt_region_map(int32_t region, uint32_t rights, void** addr_out);
+int32_t hbt_handle_close(int32_t handle);
+[[noreturn]] void hbt_abort(void);
 
 }  // extern "C"

@@ -158,11 +158,51 @@ static void strings_and_characters(void) {
   CHECK_EQ(CHAR_BIT, 8);
 }
 
+struct node {
+  int value;
+  struct node *next;
+};
+
+/* malloc & co.: bare metal, in grant regions (libc/malloc.c). A list built and freed twice
+ * must reuse the memory, not make regions without end. */
+static void memory(void) {
+  for (int round = 0; round < 2; ++round) {
+    struct node *list = NULL;
+    for (int i = 1; i <= 2000; ++i) {
+      struct node *n = malloc(sizeof *n);
+      CHECK(n != NULL);
+      if (n == NULL) return;
+      n->value = i;
+      n->next = list;
+      list = n;
+    }
+    long sum = 0;
+    while (list) {
+      struct node *next = list->next;
+      sum += list->value;
+      free(list);
+      list = next;
+    }
+    CHECK_EQ(sum, 2001000);
+  }
+  int *zeros = calloc(1000, sizeof(int));
+  CHECK(zeros != NULL && zeros[0] == 0 && zeros[999] == 0);
+  char *text = malloc(4);
+  strcpy(text, "abc");
+  text = realloc(text, 100000); /* grows: moved, bytes kept */
+  CHECK(text != NULL && strcmp(text, "abc") == 0);
+  memset(text, 'x', 100000);
+  free(text);
+  free(zeros);
+  free(NULL);
+}
+
 int main(void) {
   t_name = "libc";
   formatted_output();
   conversions();
   strings_and_characters();
+  memory();
   /* Line-buffered: the three pieces must arrive as one line (qemu.libc looks for it). */
   printf("libc: printf reached the console: ");
   printf("%d %05d ", 42, -42);

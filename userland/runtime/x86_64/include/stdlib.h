@@ -1,6 +1,6 @@
-/* stdlib.h - Harbor's bare-metal libc: number conversions, exit, sorting, pseudo-random
- * numbers. No malloc (a task has its static data, its stack and grant regions; docs/x86_64.md
- * says why), no getenv, no system: they are not declared, so using them fails to compile.
+/* stdlib.h - Harbor's bare-metal libc: number conversions, memory (malloc & co., in grant
+ * regions: libc/malloc.c), exit, sorting, pseudo-random numbers. No getenv, no system: they
+ * are not declared, so using them fails to compile.
  *
  * exit(code) flushes stdout, runs the atexit handlers and the static destructors, and ends
  * the task with `code` (as returning from main does); abort() ends it with -6, the code a
@@ -43,6 +43,11 @@ ldiv_t ldiv(long numerator, long denominator);
 void qsort(void *base, size_t count, size_t size, int (*compare)(const void *, const void *));
 void *bsearch(const void *key, const void *base, size_t count, size_t size,
               int (*compare)(const void *, const void *));
+
+void *malloc(size_t size);
+void *calloc(size_t count, size_t size);
+void *realloc(void *p, size_t size); /* (NULL, n): malloc; (p, 0): free, NULL */
+void free(void *p);
 
 int rand(void);
 void srand(unsigned seed);

@@ -8,18 +8,18 @@ set(HARBOR_LIBC_INCLUDE ${CMAKE_CURRENT_LIST_DIR}/../include)
 set(HARBOR_LIBC_PURE_SOURCES ${HARBOR_LIBC_DIR}/format.c ${HARBOR_LIBC_DIR}/format_float.c
     ${HARBOR_LIBC_DIR}/string.c
     ${HARBOR_LIBC_DIR}/stdlib.c ${HARBOR_LIBC_DIR}/ctype.c ${HARBOR_LIBC_DIR}/errno.c)
-# stdio.c writes with hb_debug_write (the host test gives it one that records); exit.c ends
-# the task.
+# stdio.c writes with hb_debug_write and malloc.c takes grant regions (the host test gives
+# them stand-ins); exit.c ends the task.
 set(HARBOR_LIBC_SOURCES ${HARBOR_LIBC_PURE_SOURCES} ${HARBOR_LIBC_DIR}/stdio.c
-    ${HARBOR_LIBC_DIR}/exit.c)
-# Every name the pure sources and stdio.c define (the host test renames them).
+    ${HARBOR_LIBC_DIR}/malloc.c ${HARBOR_LIBC_DIR}/exit.c)
+# Every name the pure sources, stdio.c and malloc.c define (the host test renames them).
 set(HARBOR_LIBC_NAMES
   vsnprintf snprintf vsprintf sprintf vfprintf fprintf vprintf printf puts putchar fputs fputc
   putc fwrite fflush perror stdout stderr
   memchr strnlen strncmp strcpy strncpy strcat strncat strchr strrchr strstr strspn strcspn
   strpbrk strtok strerror
   strtol strtoul strtoll strtoull atoi atol atoll abs labs llabs div ldiv qsort bsearch rand
-  srand errno
+  srand errno malloc calloc realloc free
   isalnum isalpha isblank iscntrl isdigit isgraph islower isprint ispunct isspace isupper
   isxdigit tolower toupper)
 # Bare-metal C is compiled with these: only Harbor's headers (and the compiler's own, added
