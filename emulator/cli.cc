@@ -134,6 +134,11 @@ std::optional<EmulatorOptions> parse_command_line(int argc, char** argv, int& ex
                  "each task's end, and on a timeout what each task waits on and for whom, "
                  "with any wait-for cycle (a deadlock); for graders (exercises/grade)")
       ->type_name("FILE");
+  app.add_flag("--stop-on-deadlock", options.stop_on_deadlock,
+               "end run or exec as a timeout (124) as soon as every task waits for good "
+               "(blocked without a timeout, and whatever could wake it held by tasks that "
+               "are stuck too), instead of at the time limit; says who waits for whom. For "
+               "graders; a scenario's `kill after` does not get the chance to break the cycle");
   app.set_version_flag("--version", std::string("harbor-emu ") + HARBOR_VERSION);
 
   CLI::App* run = app.add_subcommand("run", "run a scenario file (see below)");

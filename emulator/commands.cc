@@ -53,6 +53,12 @@ int run_file(const EmulatorOptions& options) {
   settings.timeout_ns = options.timeout_ns;
   ScenarioResult result = run_scenario(session.machine(), session.observer(), session.console(),
                                        scenario, paths, settings);
+  if (session.stopped_on_deadlock()) {  // --stop-on-deadlock ended it: a timeout, early
+    result.exit_code = kExitTimedOut;
+    result.problems.insert(result.problems.begin(),
+                           scenario.file + ": stopped: every task waits for good (deadlock: " +
+                               session.deadlock_summary() + ")");
+  }
   out << "== result ==\n";
   write_results(out, result, "  ");
   if (result.exit_code == kExitTimedOut) session.capture_waits();  // --report-json
@@ -95,6 +101,12 @@ int run_exec(const EmulatorOptions& options) {
   ScenarioResult result = run_scenario(session.machine(), session.observer(), session.console(),
                                        scenario, paths, settings);
   int code = 0;
+  if (session.stopped_on_deadlock()) {  // --stop-on-deadlock ended it: a timeout, early
+    result.exit_code = kExitTimedOut;
+    result.problems.insert(result.problems.begin(),
+                           "exec: stopped: every task waits for good (deadlock: " +
+                               session.deadlock_summary() + ")");
+  }
   if (result.exit_code == kExitTimedOut || result.exit_code == kExitStartFailed) {
     if (result.exit_code == kExitTimedOut) session.capture_waits();  // --report-json
     session.explain_failure(result);

@@ -26,6 +26,7 @@ struct EmulatorOptions {
   std::vector<int> host_cpus;      // empty: the machine's default placement
   bool no_spin{false};             // every wait is a futex sleep (MachineOptions::spin)
   std::string report_json;         // --report-json FILE: the verdict for programs (graders)
+  bool stop_on_deadlock{false};    // --stop-on-deadlock: end the run once every task is stuck
 };
 
 // Parses argv. Returns nullopt and sets `exit_code` when the program should stop now

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -104,6 +105,90 @@ std::vector<hb_task_id_t> find_cycle(const std::vector<TaskWait>& waits,
   return cycle;
 }
 
+// What every live user task is doing, and who holds what would wake it (see
+// DOC: emu-report-wait-for below). The whole kernel is locked.
+std::vector<TaskWait> read_waits(kernel::Kernel& k, const TraceNames& names) {
+  std::vector<TaskWait> waits;
+  struct Held {
+    hb_task_id_t task;
+    kernel::Capability cap;
+  };
+  std::vector<Held> held;
+  std::vector<kernel::Task*> live;
+  k.for_each_task([&](kernel::Task& t) {
+    if (!t.alive()) return;
+    live.push_back(&t);
+    for_each_capability(t, [&](const kernel::Capability& cap) { held.push_back({t.id(), cap}); });
+  });
+  auto holders = [&](const kernel::KernelObject* object, uint32_t right) {
+    std::vector<hb_task_id_t> out;
+    for (const Held& h : held)
+      if (h.cap.object == object && (h.cap.rights & right) &&
+          std::find(out.begin(), out.end(), h.task) == out.end())
+        out.push_back(h.task);
+    return out;
+  };
+  for (kernel::Task* t : live) {
+    // The system task (the name service) waits for requests for ever by design: it is
+    // never stuck, and listing it would only blur the verdict.
+    if (t->id() == kernel::Kernel::kSystemTaskId) continue;
+    TaskWait w;
+    w.id = t->id();
+    w.name = names.task(t->id());
+    w.kind = "running";
+    if (t->state() == kernel::TaskState::Blocked) {
+      const kernel::WaitState& s = t->wait();
+      w.has_deadline = s.deadline != UINT64_MAX;
+      kernel::Task* inbox_owner = nullptr;
+      for (kernel::Task* other : live)
+        if (s.port && &other->inbox() == s.port) inbox_owner = other;
+      if (s.port) {
+        w.object = names.object(s.port->koid());  // "obj 12" when nobody named it
+        if (w.object.rfind("obj ", 0) == 0) w.object = "port " + w.object.substr(4);
+      }
+      switch (s.kind) {
+        case kernel::WaitKind::Send:
+          w.kind = "send";
+          if (inbox_owner) w.waits_for.push_back(inbox_owner->id());
+          else w.waits_for = holders(s.port, HB_RIGHT_RECV);
+          break;
+        case kernel::WaitKind::Receive:
+          w.kind = "receive";
+          if (inbox_owner) {
+            w.anyone = true;
+            for (kernel::Task* other : live)  // the name service sends to no inbox
+              if (other != t && other->id() != kernel::Kernel::kSystemTaskId)
+                w.waits_for.push_back(other->id());
+          } else {
+            w.waits_for = holders(s.port, HB_RIGHT_SEND);
+          }
+          break;
+        case kernel::WaitKind::Reply:
+          w.kind = "reply";
+          w.waits_for = holders(s.reply, 0xffffffffu);
+          break;
+        case kernel::WaitKind::Semaphore:
+          w.kind = "semaphore";
+          if (s.semaphore) {
+            w.object = names.object(s.semaphore->koid());
+            if (w.object.rfind("obj ", 0) == 0) w.object = "semaphore " + w.object.substr(4);
+            w.waits_for = holders(s.semaphore, HB_RIGHT_SEND);
+          }
+          break;
+        case kernel::WaitKind::Child:
+          w.kind = "child";
+          w.waits_for.push_back(s.child);
+          break;
+        default:
+          w.kind = "blocked";
+          break;
+      }
+    }
+    waits.push_back(std::move(w));
+  }
+  return waits;
+}
+
 }  // namespace
 
 hosted::MachineOptions Session::machine_options(const EmulatorOptions& options,
@@ -132,9 +217,76 @@ Session::Session(const EmulatorOptions& options, uint32_t default_cores,
   // A task killed by a signal says so at once, even without --trace (deaths.h).
   m_observer.report_deaths_to(&std::cerr);
   m_observer.start();
+  if (options.stop_on_deadlock) m_watcher = std::thread([this] { watch_for_deadlock(); });
 }
 
-Session::~Session() { m_observer.finish(); }
+Session::~Session() {
+  stop_watching();
+  m_observer.finish();
+}
+
+void Session::stop_watching() {
+  {
+    std::lock_guard<std::mutex> lock(m_watch_mutex);
+    m_watch_stop = true;
+  }
+  m_watch_cv.notify_all();
+  if (m_watcher.joinable()) m_watcher.join();
+}
+
+// DOC: emu-stop-on-deadlock
+// Cheap first: only when every live user task is blocked without a deadline does it pay for
+// the wait-for graph (read_waits probes handle tables). Then, if every one of them is stuck
+// for good, nothing can ever run again (the name service answers requests but starts none),
+// so the run is over: the waits are kept for the report and the tasks are killed, which ends
+// run_scenario's wait at once.
+void Session::watch_for_deadlock() {
+  std::unique_lock<std::mutex> lock(m_watch_mutex);
+  while (!m_watch_cv.wait_for(lock, std::chrono::milliseconds(20), [this] { return m_watch_stop; })) {
+    lock.unlock();
+    bool all_blocked = true;
+    size_t live = 0;
+    m_machine.with_kernel([&](kernel::Kernel& k) {
+      k.for_each_task([&](kernel::Task& t) {
+        if (!t.alive() || t.id() == kernel::Kernel::kSystemTaskId) return;
+        ++live;
+        if (t.state() != kernel::TaskState::Blocked || t.wait().deadline != UINT64_MAX)
+          all_blocked = false;
+      });
+    });
+    std::vector<TaskWait> waits;
+    if (all_blocked && live > 0) {
+      m_observer.poll();
+      const TraceNames names = m_observer.names();
+      m_machine.with_kernel([&](kernel::Kernel& k) { waits = read_waits(k, names); });
+    }
+    const std::set<hb_task_id_t> stuck = stuck_for_good(waits);
+    lock.lock();
+    if (waits.empty() || stuck.size() != waits.size()) continue;
+    m_waits = waits;
+    m_stuck.assign(stuck.begin(), stuck.end());
+    m_cycle = find_cycle(m_waits, stuck);
+    m_stopped_on_deadlock = true;
+    lock.unlock();
+    for (const TaskWait& w : waits) m_machine.kill(w.id);
+    return;
+  }
+}
+
+bool Session::stopped_on_deadlock() {
+  std::lock_guard<std::mutex> lock(m_watch_mutex);
+  return m_stopped_on_deadlock;
+}
+
+std::string Session::deadlock_summary() {
+  std::lock_guard<std::mutex> lock(m_watch_mutex);
+  const TraceNames names = m_observer.names();
+  const std::vector<hb_task_id_t>& along = m_cycle.empty() ? m_stuck : m_cycle;
+  std::string text;
+  for (hb_task_id_t id : along) text += (text.empty() ? "" : " -> ") + names.task(id);
+  if (!m_cycle.empty()) text += " -> " + names.task(m_cycle.front());
+  return text;
+}
 
 std::string Session::describe_machine() {
   const hosted::MachineOptions& o = m_machine.options();
@@ -174,6 +326,7 @@ void Session::explain_failure(const ScenarioResult& result) {
 bool Session::finish() {
   if (m_finished) return true;
   m_finished = true;
+  stop_watching();
   m_console.flush();
   m_observer.finish();
   bool ok = true;
@@ -237,87 +390,11 @@ namespace emu {
 // for every holder of the right to post; in hb_task_wait, for the child.
 void Session::capture_waits() {
   if (m_options.report_json.empty()) return;
+  stop_watching();  // the run is over; from here on only this thread touches m_waits
+  if (m_stopped_on_deadlock) return;  // read before the stuck tasks were ended
   m_observer.poll();
   const TraceNames names = m_observer.names();
-  m_waits.clear();
-  m_machine.with_kernel([&](kernel::Kernel& k) {
-    struct Held {
-      hb_task_id_t task;
-      kernel::Capability cap;
-    };
-    std::vector<Held> held;
-    std::vector<kernel::Task*> live;
-    k.for_each_task([&](kernel::Task& t) {
-      if (!t.alive()) return;
-      live.push_back(&t);
-      for_each_capability(t, [&](const kernel::Capability& cap) { held.push_back({t.id(), cap}); });
-    });
-    auto holders = [&](const kernel::KernelObject* object, uint32_t right) {
-      std::vector<hb_task_id_t> out;
-      for (const Held& h : held)
-        if (h.cap.object == object && (h.cap.rights & right) &&
-            std::find(out.begin(), out.end(), h.task) == out.end())
-          out.push_back(h.task);
-      return out;
-    };
-    for (kernel::Task* t : live) {
-      // The system task (the name service) waits for requests for ever by design: it is
-      // never stuck, and listing it would only blur the verdict.
-      if (t->id() == kernel::Kernel::kSystemTaskId) continue;
-      TaskWait w;
-      w.id = t->id();
-      w.name = names.task(t->id());
-      w.kind = "running";
-      if (t->state() == kernel::TaskState::Blocked) {
-        const kernel::WaitState& s = t->wait();
-        w.has_deadline = s.deadline != UINT64_MAX;
-        kernel::Task* inbox_owner = nullptr;
-        for (kernel::Task* other : live)
-          if (s.port && &other->inbox() == s.port) inbox_owner = other;
-        if (s.port) {
-          w.object = names.object(s.port->koid());  // "obj 12" when nobody named it
-          if (w.object.rfind("obj ", 0) == 0) w.object = "port " + w.object.substr(4);
-        }
-        switch (s.kind) {
-          case kernel::WaitKind::Send:
-            w.kind = "send";
-            if (inbox_owner) w.waits_for.push_back(inbox_owner->id());
-            else w.waits_for = holders(s.port, HB_RIGHT_RECV);
-            break;
-          case kernel::WaitKind::Receive:
-            w.kind = "receive";
-            if (inbox_owner) {
-              w.anyone = true;
-              for (kernel::Task* other : live)
-                if (other != t) w.waits_for.push_back(other->id());
-            } else {
-              w.waits_for = holders(s.port, HB_RIGHT_SEND);
-            }
-            break;
-          case kernel::WaitKind::Reply:
-            w.kind = "reply";
-            w.waits_for = holders(s.reply, 0xffffffffu);
-            break;
-          case kernel::WaitKind::Semaphore:
-            w.kind = "semaphore";
-            if (s.semaphore) {
-              w.object = names.object(s.semaphore->koid());
-              if (w.object.rfind("obj ", 0) == 0) w.object = "semaphore " + w.object.substr(4);
-              w.waits_for = holders(s.semaphore, HB_RIGHT_SEND);
-            }
-            break;
-          case kernel::WaitKind::Child:
-            w.kind = "child";
-            w.waits_for.push_back(s.child);
-            break;
-          default:
-            w.kind = "blocked";
-            break;
-        }
-      }
-      m_waits.push_back(std::move(w));
-    }
-  });
+  m_machine.with_kernel([&](kernel::Kernel& k) { m_waits = read_waits(k, names); });
   const std::set<hb_task_id_t> stuck = stuck_for_good(m_waits);
   m_stuck.assign(stuck.begin(), stuck.end());
   m_cycle = find_cycle(m_waits, stuck);
@@ -335,7 +412,7 @@ bool Session::write_report(const char* command, const ScenarioResult& result, in
                         : result.exit_code == kExitFailed   ? "failed"
                         : result.exit_code == kExitTimedOut ? "timed_out"
                                                             : "start_failed";
-  report["result"] = verdict;
+  report["result"] = stopped_on_deadlock() ? "deadlocked" : verdict;
   report["machine"] = {{"cores", m_machine.cores()},
                        {"deterministic", o.deterministic},
                        {"seed", o.seed},

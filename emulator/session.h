@@ -12,8 +12,11 @@
 
 #include <hosted/machine.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <ostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace emu {
@@ -60,6 +63,13 @@ class Session {
   void capture_waits();
   bool write_report(const char* command, const ScenarioResult& result, int exit_code);
 
+  // --stop-on-deadlock: a watcher thread (started by the constructor) looks every 20 ms;
+  // once every live user task is stuck for good it reads their waits (as capture_waits
+  // does) and kills them, so the run ends at once. True once it did; then
+  // deadlock_summary() is "left[1] -> right[2] -> left[1]" (or the stuck tasks).
+  bool stopped_on_deadlock();
+  std::string deadlock_summary();
+
  private:
   static hosted::MachineOptions machine_options(const EmulatorOptions& options,
                                                 uint32_t default_cores, bool deterministic);
@@ -73,6 +83,14 @@ class Session {
   std::vector<TaskWait> m_waits;            // capture_waits()
   std::vector<hb_task_id_t> m_stuck;        // tasks that can never run again (a deadlock)
   std::vector<hb_task_id_t> m_cycle;        // a wait-for cycle among them, if any
+
+  void watch_for_deadlock();                // the watcher thread's body
+  void stop_watching();
+  std::mutex m_watch_mutex;                 // guards the three below, and m_waits..m_cycle
+  std::condition_variable m_watch_cv;       //   once the watcher runs
+  bool m_watch_stop{false};
+  bool m_stopped_on_deadlock{false};
+  std::thread m_watcher;
 };
 
 }  // namespace emu

@@ -563,4 +563,50 @@ TEST(ReportJsonTest, NoDeadlockWhileARunningTaskCouldStillWakeTheWaiters) {
   }
 }
 
+TEST(ReportJsonTest, StopOnDeadlockEndsTheRunWhenEveryTaskWaitsForGood) {
+  // A 60 s time limit, and the process limit of this test is 20 s: only an early stop passes.
+  TempDir dir;
+  const std::string file = dir.path() + "/report.json";
+  Process p = emu({"--deterministic", "--stop-on-deadlock", "--timeout", "60s", "--report-json",
+                   file, "run", kScenarios + "/stuck.scn"},
+                  20);
+  ASSERT_FALSE(p.timed_out) << explain(p);
+  EXPECT_EQ(p.exit_code, 124) << explain(p);
+  EXPECT_TRUE(contains(p.out, "stopped: every task waits for good (deadlock: ping[1] -> "
+                              "pong[2] -> ping[1])")) << p.out;
+  nlohmann::json r = read_report(file);
+  ASSERT_TRUE(r.is_object());
+  EXPECT_EQ(r["result"], "deadlocked");
+  EXPECT_EQ(r["deadlock"]["stuck_names"], nlohmann::json::array({"ping[1]", "pong[2]"}));
+  // The waits were read before the tasks were ended.
+  ASSERT_EQ(r["waits"].size(), 2u) << r.dump(2);
+  EXPECT_EQ(r["waits"][0]["kind"], "receive");
+}
+
+TEST(ReportJsonTest, StopOnDeadlockLeavesARunWithAWakeableTaskToItsTimeLimit) {
+  TempDir dir;
+  const std::string scn = dir.path() + "/not-stuck.scn", file = dir.path() + "/report.json";
+  {
+    std::ofstream out(scn);
+    out << "timeout 300ms\nport a rendezvous\nport b rendezvous\nport c bounded 1\n"
+           "task ping consumer 1\n  recv a\n  send b\n  send c\n"
+           "task pong consumer 1\n  recv b\n  send a\n"
+           "task poller polling receiver 1\n  recv c\n  send a\n";
+  }
+  Process p = emu({"--deterministic", "--stop-on-deadlock", "--report-json", file, "run", scn},
+                  20);
+  ASSERT_EQ(p.exit_code, 124) << explain(p);
+  EXPECT_FALSE(contains(p.out, "stopped:")) << p.out;
+  nlohmann::json r = read_report(file);
+  ASSERT_TRUE(r.is_object());
+  EXPECT_EQ(r["result"], "timed_out");
+  EXPECT_TRUE(r["deadlock"].is_null());
+}
+
+TEST(ReportJsonTest, StopOnDeadlockChangesNothingInAPassingRun) {
+  Process p = emu({"--stop-on-deadlock", "run", kDocsScenarios + "/fan-in.scn"});
+  EXPECT_EQ(p.exit_code, 0) << explain(p);
+  EXPECT_FALSE(contains(p.out, "stopped:")) << p.out;
+}
+
 }  // namespace
