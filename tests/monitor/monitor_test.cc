@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <harbor/monitor.h>
 #include <harbor/monitor.hpp>
+#include <harbor/names.h>
 #include <harbor/testing.hpp>
 
 #include <cstdint>
@@ -584,6 +585,71 @@ TEST(MonitorCpp, LockGuardAndConditionWithAPredicate) {
   harbor::MonitorLock lock(*monitor);
   EXPECT_EQ(monitor->data<Shared>()->checksum, 42u);
   EXPECT_FALSE(harbor::MonitorLock(*monitor)) << "a second lock in the same task fails";
+}
+
+}  // namespace
+
+// ---- by name ------------------------------------------------------------------------------
+
+namespace {
+
+// The creator publishes the monitor by name; a task that was given no handle opens it by
+// name, waits on it, and is signalled through it.
+TEST(MonitorByName, ATaskOpensAPublishedMonitorAndIsSignalled) {
+  Machine machine;
+  hb_monitor_t m{};
+  ASSERT_EQ(hb_monitor_create(2, 3, sizeof(Shared), &m), HB_OK);
+  // Published before the opener starts. (Registering NAME.0 while another task's lookup of
+  // NAME waits fails with HB_ERR_INVALID_ARG in the name service as it is now: reported.)
+  ASSERT_EQ(hb_monitor_publish(&m, "shelf"), HB_OK);
+  EXPECT_EQ(hb_monitor_publish(&m, "shelf"), HB_ERR_ALREADY_EXISTS);
+  hb_task_id_t w = machine.spawn([] {
+    hb_monitor_t om{};
+    if (hb_monitor_open("shelf", 10000 * kMs, &om) != HB_OK) return 2;
+    if (hb_monitor_enter(&om, HB_FOREVER) != HB_OK) return 3;
+    Shared* sh = data(om);
+    while (sh->counter == 0)
+      if (hb_cond_wait(&om, kWork, HB_FOREVER) != HB_OK) return 4;
+    sh->checksum = 77;
+    hb_monitor_exit(&om);
+    return hb_monitor_detach(&om) == HB_OK ? 0 : 5;
+  }, {}, "opener");
+  await_waiters(m, kWork, 1);
+  ASSERT_EQ(hb_monitor_enter(&m, HB_FOREVER), HB_OK);
+  data(m)->counter = 1;
+  ASSERT_EQ(hb_cond_signal(&m, kWork), HB_OK);
+  ASSERT_EQ(hb_monitor_exit(&m), HB_OK);
+  EXPECT_EQ(machine.wait(w), 0);
+  EXPECT_EQ(data(m)->checksum, 77u);
+  EXPECT_EQ(hb_monitor_detach(&m), HB_OK);
+}
+
+TEST(MonitorByName, BadNamesAndMissingMonitorsAreClearErrors) {
+  Machine machine;
+  hb_monitor_t m{}, other{};
+  ASSERT_EQ(hb_monitor_create(1, 2, 0, &m), HB_OK);
+  EXPECT_EQ(hb_monitor_publish(&m, ""), HB_ERR_INVALID_ARG);
+  EXPECT_EQ(hb_monitor_publish(&m, nullptr), HB_ERR_INVALID_ARG);
+  EXPECT_EQ(hb_monitor_publish(&m, std::string(HB_NAME_MAX - 5, 'x').c_str()), HB_ERR_INVALID_ARG)
+      << "no room for the .mutex suffix";
+  EXPECT_EQ(hb_monitor_publish(&m, "bad name"), HB_ERR_INVALID_ARG);
+  EXPECT_EQ(hb_monitor_open("nobody", HB_NOWAIT, &other), HB_ERR_NOT_FOUND);
+  EXPECT_EQ(hb_monitor_open("nobody", 10 * kMs, &other), HB_ERR_TIMED_OUT);
+  EXPECT_EQ(hb_monitor_open("shelf", HB_NOWAIT, nullptr), HB_ERR_INVALID_ARG);
+  // A region published under a name is not a monitor.
+  hb_handle_t fresh = HB_INVALID;
+  ASSERT_EQ(hb_region_create(4096, 0, &fresh), HB_OK);
+  ASSERT_EQ(hb_name_register("plain", fresh), HB_OK);
+  EXPECT_EQ(hb_monitor_open("plain", HB_NOWAIT, &other), HB_ERR_INVALID_ARG);
+  // After a failed publish (the mutex's name taken), nothing stays registered.
+  ASSERT_EQ(hb_name_register("taken.mutex", fresh), HB_OK);
+  EXPECT_EQ(hb_monitor_publish(&m, "taken"), HB_ERR_ALREADY_EXISTS);
+  hb_handle_t h = HB_INVALID;
+  EXPECT_EQ(hb_name_lookup("taken.0", HB_RIGHTS_SAME, HB_NOWAIT, &h), HB_ERR_NOT_FOUND);
+  EXPECT_EQ(hb_name_lookup("taken", HB_RIGHTS_SAME, HB_NOWAIT, &h), HB_ERR_NOT_FOUND);
+  EXPECT_EQ(other.shared, nullptr);
+  hb_handle_close(fresh);
+  EXPECT_EQ(hb_monitor_detach(&m), HB_OK);
 }
 
 }  // namespace

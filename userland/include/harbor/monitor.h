@@ -147,6 +147,22 @@ hb_status_t hb_cond_broadcast(hb_monitor_t *m, uint32_t cond);
  * inside: the count is only meaningful under the mutex). */
 hb_status_t hb_cond_waiters(const hb_monitor_t *m, uint32_t cond, uint32_t *out);
 
+/* ---- by name (the name service, harbor/names.h) ---------------------------------------- */
+
+/* Registers the monitor's handles under NAME (the region), NAME.mutex and NAME.0 ..
+ * NAME.<waiters-1>, so that other tasks can hb_monitor_open it. NAME is 1 .. HB_NAME_MAX - 6
+ * bytes of [A-Za-z0-9._-]. The names belong to this task and vanish when it exits.
+ * Errors: HB_ERR_INVALID_ARG (m or name NULL, m not attached, the name), HB_ERR_ALREADY_EXISTS
+ * (a name is taken: nothing stays registered), those of hb_name_register (HB_ERR_ACCESS: this
+ * task's handles lack DUP). */
+hb_status_t hb_monitor_publish(const hb_monitor_t *m, const char *name);
+
+/* Attaches to the monitor published under NAME, waiting up to `timeout` for it to appear.
+ * Errors: HB_ERR_INVALID_ARG (name or out NULL, the name, not a monitor), HB_ERR_TIMED_OUT /
+ * HB_ERR_NOT_FOUND (HB_NOWAIT: not published), those of hb_name_lookup and
+ * hb_monitor_attach; nothing is left open on failure. */
+hb_status_t hb_monitor_open(const char *name, hb_time_t timeout, hb_monitor_t *out);
+
 #ifdef __cplusplus
 }
 #endif
