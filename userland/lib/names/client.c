@@ -35,7 +35,7 @@ static struct {
 } own;
 static uint64_t own_counter;
 
-static hb_status_t own_port(void) {
+static hb_status_t own_port(void) {  // DOC: names-lifeline
   hb_handle_info_t info;
   /* On a machine started without a name service, HB_NAME_SERVICE is an ordinary slot: empty,
    * or whatever the task made first (that could even be our own port). Unless it is a send
@@ -66,6 +66,7 @@ static hb_status_t own_port(void) {
 }
 
 /* n bytes from src (which the task may not own) to dst, copied by the kernel. */
+// DOC: names-kernel-copy
 static hb_status_t kernel_copy(void *dst, const void *src, uint32_t n) {
   hb_msg_out m = {src, n, 0, 0};
   hb_status_t s = hb_send(own.send, &m, 0, HB_NOWAIT);

@@ -181,6 +181,7 @@ Answer NameServer::do_lookup(const hb_msg_in& in, const uint8_t* data, uint64_t 
     return answer;
   }
   // Not there yet: keep the reply capability and answer later (answer_waiters, expire).
+  // DOC: names-waiting-lookup
   if (m_waiters.size() == m_waiters.capacity() || m_held + 1 > kHandleBudget) {
     // A waiter whose caller is gone (its reply capability says so) frees its place.
     for (uint32_t i = 0; i < m_waiters.capacity(); ++i) {
@@ -248,6 +249,7 @@ Answer NameServer::do_open(const uint8_t* data, uint32_t len, const hb_handle_t*
   if (entry != kNoEntry && alive(entry)) {
     // It exists (perhaps another task made it a moment ago): what this one made is not
     // needed. Two tasks opening a new name at once end up with the same object.
+    // DOC: names-open-race
     for (uint32_t i = 0; i < count; ++i) close_handle(handles[i]);
     return grant_open(m_names.at(entry), kind, rights);
   }
@@ -360,7 +362,7 @@ bool NameServer::lifeline_dead(const Registrant& r) const {
   return !info_of(r.lifeline, &info) || (info.flags & HB_INFO_PEER_CLOSED) != 0;
 }
 
-bool NameServer::alive(uint32_t entry) {
+bool NameServer::alive(uint32_t entry) {  // DOC: names-lazy-purge
   Entry& e = m_names.at(entry);
   if (e.kind == Kind::Registered && lifeline_dead(m_registrants.at(e.owner))) {
     drop_owner(e.owner);  // (3)
