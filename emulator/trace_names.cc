@@ -78,6 +78,7 @@ const char* syscall_label(uint16_t number) {
     case HB_SYS_YIELD: return "yield";
     case HB_SYS_CLOCK_NS: return "clock_ns";
     case HB_SYS_DEBUG_WRITE: return "debug_write";
+    case HB_SYS_TASK_KILL: return "task_kill";
     default: return "sys?";
   }
 }

@@ -202,6 +202,12 @@ void Kernel::wake(Task& task, int64_t result) {
   resume(task, result);
 }
 
+void Kernel::interrupt(Task& task, int64_t result) {
+  if (task.state() != TaskState::Blocked) return;
+  cancel_wait(task);
+  resume(task, result);
+}
+
 void Kernel::cancel_wait(Task& task) {
   WaitState& w = task.wait();
   switch (w.kind) {

@@ -163,6 +163,10 @@ class Kernel {
   void block(Task& task, uint64_t timeout);
   // Ends `task`'s wait: disarms its deadline and resumes it with `result`.
   void wake(Task& task, int64_t result);
+  // Takes a blocked task out of its wait as a timeout would, resuming it with `result`
+  // (an arch that must end a task on its own core makes it run there: hb_task_kill on
+  // x86-64). Does nothing to a task that is not blocked. Lock held.
+  void interrupt(Task& task, int64_t result);
   // Undoes a blocked task's wait without resuming it (timeout, death): unlinks it from the
   // queue it sits on and frees what the wait held. Returns nothing; task becomes Running.
   void cancel_wait(Task& task);

@@ -4,6 +4,7 @@
 // child's inbox before the child runs its first instruction, so the child's first act is
 // an ordinary hb_recv(HB_INBOX, ...).
 #include <arch/console.h>
+#include <arch/task_hooks.h>
 #include <kernel/ipc.h>
 #include <kernel/syscalls.h>
 #include <kernel/user_copy.h>
@@ -61,6 +62,19 @@ int64_t task_spawn(Kernel& k, Task& t, uint64_t image, uint64_t start, uint64_t 
   message->commit_handles(t);
   child.value()->inbox().enqueue(*message);  // DOC: start-is-a-message
   ++k.stats().messages_sent;
+  return HB_OK;
+}
+
+// DOC: task-kill
+// hb_task_kill: only the parent may end a child (as only the parent may wait for it). The
+// arch ends it as a death from outside, Kernel::task_died(child, -9), at once or, for a task
+// running on another core right now, at that core's next kernel entry (x86-64).
+int64_t task_kill(Kernel&, Task& t, hb_task_id_t id) {
+  Task* child = t.kernel().find_task(id);
+  if (!child) return HB_ERR_NOT_FOUND;
+  if (child->parent() != t.id()) return HB_ERR_ACCESS;
+  if (!child->alive()) return HB_OK;  // exited already: its own code stands
+  arch::task_kill(child->context());
   return HB_OK;
 }
 

@@ -64,6 +64,8 @@ int64_t Kernel::dispatch(Task& t, uint32_t number, const uint64_t a[6]) {
       return sys::task_spawn(*this, t, a[0], a[1], a[2]);
     case HB_SYS_TASK_WAIT:
       return sys::task_wait(*this, t, a[0], a[1], a[2]);
+    case HB_SYS_TASK_KILL:
+      return sys::task_kill(*this, t, a[0]);
     case HB_SYS_TASK_SELF:
       return static_cast<int64_t>(t.id());
     case HB_SYS_TASK_EXIT:

@@ -35,6 +35,7 @@ int64_t region_unmap(Kernel& k, Task& t, uint64_t addr);
 int64_t region_revoke(Kernel& k, Task& t, hb_handle_t region);
 int64_t task_spawn(Kernel& k, Task& t, uint64_t image, uint64_t start, uint64_t out);
 int64_t task_wait(Kernel& k, Task& t, hb_task_id_t child, uint64_t exit_code, hb_time_t timeout);
+int64_t task_kill(Kernel& k, Task& t, hb_task_id_t child);
 int64_t task_exit(Kernel& k, Task& t, int32_t code);
 int64_t debug_write(Kernel& k, Task& t, uint64_t text, uint32_t len);
 

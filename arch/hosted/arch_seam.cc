@@ -145,6 +145,10 @@ int32_t task_start(kernel::Task* task, const char* image, const char* args, uint
   return t_cpu.machine->start_task(task, image, args, args_len, ctx_out);
 }
 
+// A task process can be stopped at any moment: the kernel forgets it now, and task_stop
+// sends its process SIGKILL.
+void task_kill(TaskContext* ctx) { ctx->task->kernel().task_died(*ctx->task, -9); }
+
 void task_stop(TaskContext* ctx) { ctx->machine->stop_task(ctx); }
 
 void timer_set(uint64_t deadline_ns) {

@@ -16,6 +16,7 @@
 // SSE state is only ever in its own core's registers (lazy switching stays per core).
 #include <arch/panic.h>
 #include <arch/task_hooks.h>
+#include <kernel/kernel.h>
 
 #include <new>
 
@@ -185,6 +186,12 @@ void fpu_state_init(arch::TaskContext* ctx) {
 // DOC: x86-context-switch
 [[noreturn]] void enter_user(arch::TaskContext* ctx) {
   Core& me = this_core();
+  if (ctx->kill_pending) {  // hb_task_kill (arch_task_kill): end it here, on its own core
+    me.current = ctx;
+    ctx->state = RunState::Running;
+    kill_current(-9);
+    run_next();
+  }
   if (ctx != me.current) {
     timer_new_slice();
     ++me.switches;
@@ -220,6 +227,17 @@ void fpu_state_init(arch::TaskContext* ctx) {
   enter_user(ctx);
 }
 
+// DOC: x86-task-kill
+// hb_task_kill. A task's address space is freed only on its own core, by the task's own
+// kernel entry (as for a fault): another core may still run it, or still have its page tables
+// loaded just after it blocked. So the task is only marked; a blocked one is taken out of its
+// wait so that it runs; and it ends the next time its core would run it (enter_user), or at
+// its next syscall.
+void arch_task_kill(arch::TaskContext* ctx) {
+  ctx->kill_pending = true;
+  ctx->task->kernel().interrupt(*ctx->task, HB_ERR_PEER_CLOSED);
+}
+
 void kill_current(int32_t code) {
   kernel::Kernel& k = the_kernel();
   k.lock().lock();
@@ -244,6 +262,8 @@ void unlink(arch::TaskContext* ctx) {
 }  // namespace x86
 
 namespace arch {
+
+void task_kill(TaskContext* ctx) { x86::arch_task_kill(ctx); }
 
 // DOC: x86-task-resume
 void task_resume(TaskContext* ctx, int64_t result) {

@@ -83,6 +83,10 @@ extern "C" [[noreturn]] void x86_syscall(TrapFrame* f) {
   uint32_t number = f->rax > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(f->rax);
   kernel::Kernel& k = *g_kernel;  // made at boot, before the first task ran
   k.lock().lock();
+  if (task->kill_pending) {  // hb_task_kill from another core: end here (sched.cc)
+    k.lock().unlock();
+    enter_user(task);
+  }
   task->in_syscall = true;
   task->resumed = false;
   me.serving = true;

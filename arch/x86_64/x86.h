@@ -58,6 +58,7 @@ struct alignas(16) TaskContext {
   bool in_syscall{false};        // its own syscall is being served now
   bool resumed{false};           // ... and task_resume() already completed it
   bool root{false};              // started by the boot code (init): its exit is the verdict
+  bool kill_pending{false};      // hb_task_kill while it ran on another core (sched.cc)
   uint64_t next_region{0};       // where the next grant region mapping goes (region.cc)
   uint32_t core{0};              // the core it lives on (x86::Core::index), for its life
 };
@@ -276,6 +277,7 @@ void make_ready(arch::TaskContext* ctx);
 bool preempt_pending();                  // another task is ready on this core
 uint32_t place_task();                   // the core a new task lives on (least loaded)
 void kill_current(int32_t code);         // a fault: the kernel forgets the task
+void arch_task_kill(arch::TaskContext* ctx);  // hb_task_kill (arch::task_kill)
 void unlink(arch::TaskContext* ctx);     // task_stop: off the run queue, out of the CPU
 
 // loader.cc: built-in program images.

@@ -216,6 +216,7 @@ class Fuzzer {
       case HB_SYS_TASK_SPAWN: k[0] = kImage; k[1] = kMsgOut; k[2] = kOutParam; break;
       case HB_SYS_TASK_WAIT: k[0] = kTaskId; k[1] = kOutParam; k[2] = timeout_kind(in); break;
       case HB_SYS_DEBUG_WRITE: k[0] = kData; k[1] = kSmall; break;
+      case HB_SYS_TASK_KILL: k[0] = kTaskId; break;
       default: break;
     }
     // Now and then one argument of any kind at all.

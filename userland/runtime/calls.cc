@@ -106,6 +106,10 @@ hb_status_t hb_task_wait(hb_task_id_t child, int32_t* exit_code, hb_time_t timeo
   return status(raw_syscall(HB_SYS_TASK_WAIT, child, p(exit_code), timeout));
 }
 
+hb_status_t hb_task_kill(hb_task_id_t child) {
+  return status(raw_syscall(HB_SYS_TASK_KILL, child));
+}
+
 hb_task_id_t hb_task_self(void) {
   int64_t r = raw_syscall(HB_SYS_TASK_SELF);
   return r < 0 ? 0 : static_cast<hb_task_id_t>(r);

@@ -141,6 +141,11 @@ hb_status_t hb_sem_wait(hb_handle_t sem, hb_time_t timeout);
 hb_status_t hb_sem_post(hb_handle_t sem, uint32_t count);
 hb_status_t hb_task_spawn(const char *image, const hb_msg_out *start, hb_task_id_t *out);
 hb_status_t hb_task_wait(hb_task_id_t child, int32_t *exit_code, hb_time_t timeout);
+/* Ends a child of the caller as if it was killed (SIGKILL hosted): everything it held is
+ * reclaimed, its peers see HB_ERR_PEER_CLOSED, and hb_task_wait reports -9. A child that has
+ * already exited is left as it is (HB_OK: its wait reports its own code). HB_ERR_NOT_FOUND
+ * for an unknown or collected id, HB_ERR_ACCESS for a task that is not the caller's child. */
+hb_status_t hb_task_kill(hb_task_id_t child); /* parent only; the child's wait reports -9 */
 hb_task_id_t hb_task_self(void);
 void hb_task_exit(int32_t code) __attribute__((noreturn)); /* never returns */
 hb_status_t hb_yield(void);

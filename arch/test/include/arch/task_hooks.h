@@ -45,6 +45,11 @@ void task_resume(TaskContext* ctx, int64_t result);
 int32_t task_start(kernel::Task* task, const char* image, const char* args, uint32_t args_len,
                    TaskContext** ctx_out);
 
+// hb_task_kill: end `ctx`'s task as a task that died from outside, with
+// kernel.task_died(*task, -9), now or, if it cannot be stopped now (it runs user code on
+// another core), as soon as it can. Kernel lock held.
+void task_kill(TaskContext* ctx);
+
 // The kernel has forgotten the task (it exited, or was killed): stop it if it still runs and
 // free `ctx`. Called exactly once for every task that had a context, after its exit code
 // is set and while the kernel::Task is still valid (the arch may read task->exit_code()).

@@ -35,6 +35,7 @@ enum hb_syscall_number {
   HB_SYS_YIELD,           /* */
   HB_SYS_CLOCK_NS,        /* -> nanoseconds */
   HB_SYS_DEBUG_WRITE,     /* const char* text, len */
+  HB_SYS_TASK_KILL,       /* child id */
   HB_SYS_COUNT
 };
 
