@@ -108,9 +108,11 @@ hb_status_t hb_fifo_create(const char *name, uint32_t capacity);
  * opening join it, and it sees end of file when they have all closed; a writer that comes
  * later waits for the next hb_fifo_open(HB_PIPE_READ), as a POSIX server re-opens its FIFO
  * after end of file.
- * Errors: INVALID_ARG (name; end; out NULL), FAULT, NOT_FOUND (no such fifo), WRONG_TYPE
- *   (the name is not a fifo), WOULD_BLOCK (HB_NOWAIT and nobody on the other side),
- *   TIMED_OUT, and the name service's (PEER_CLOSED, BAD_HANDLE, NO_MEMORY). */
+ * Errors: INVALID_ARG (name; end; out NULL; HB_NOWAIT for a writer: a join always waits for
+ *   the reader's answer), FAULT, NOT_FOUND (no such fifo, or it was removed while waiting),
+ *   WRONG_TYPE (the name is not a fifo), WOULD_BLOCK (a reader with HB_NOWAIT and no writer
+ *   waiting), TIMED_OUT, and the name service's (PEER_CLOSED, BAD_HANDLE, NO_MEMORY).
+ * A reader killed during its open takes the fifo's descriptor with it: make the fifo again. */
 hb_status_t hb_fifo_open(const char *name, uint32_t end, hb_time_t timeout, hb_handle_t *out);
 
 #ifdef __cplusplus
