@@ -144,6 +144,9 @@ TEST(FifoErrors, BadNamesEndsAndUnknownFifosAreRefused) {
   EXPECT_EQ(hb_fifo_open("nobody-made-this", HB_PIPE_WRITE, kSecond, &h), HB_ERR_NOT_FOUND);
   EXPECT_EQ(h, 77) << "out-parameter untouched";
   EXPECT_EQ(hb_fifo_create("bad name", 0), HB_ERR_INVALID_ARG);
+  EXPECT_EQ(hb_fifo_create(std::string(59, 'n').c_str(), 0), HB_ERR_INVALID_ARG)
+      << "58 bytes at most: the descriptor's name adds \".fifo\"";
+  EXPECT_EQ(hb_fifo_create(std::string(58, 'n').c_str(), 0), HB_OK);
   EXPECT_EQ(hb_fifo_create("ok", HB_PIPE_CAPACITY_MAX + 1), HB_ERR_INVALID_ARG);
   ASSERT_EQ(hb_fifo_create("ok", 0), HB_OK);
   EXPECT_EQ(hb_fifo_create("ok", 0), HB_ERR_ALREADY_EXISTS);
@@ -164,12 +167,42 @@ TEST(FifoErrors, BadNamesEndsAndUnknownFifosAreRefused) {
   EXPECT_EQ(machine.wait(writer), 0);
 }
 
+TEST(Fifo, AReaderKilledWhileOpeningTakesNothingWithIt) {
+  Machine machine;
+  ASSERT_EQ(hb_fifo_create("sturdy", 3), HB_OK);
+  const hb_task_id_t test_body = machine.self();
+  hb_task_id_t doomed = machine.spawn([test_body]() {
+    hb_msg_out opening{"o", 1, 0, nullptr};
+    hb_send_task(test_body, &opening, 0, 10 * kSecond);
+    hb_handle_t r = HB_INVALID;
+    return static_cast<int>(hb_fifo_open("sturdy", HB_PIPE_READ, HB_FOREVER, &r));  // no writer
+  }, {}, "doomed-reader");
+  char byte;
+  hb_msg_in in{};
+  in.data = &byte;
+  in.cap = 1;
+  ASSERT_EQ(hb_recv(HB_INBOX, &in, 0, 10 * kSecond), HB_OK);  // it is opening (or about to)
+  EXPECT_TRUE(machine.kill(doomed));
+  EXPECT_EQ(machine.wait(doomed), -9);
+  // The next reader still finds the fifo's capacity (it is in a region, not in a message the
+  // dead reader could have taken) and meets a writer.
+  hb_task_id_t writer = spawn_writer(machine, "sturdy", "still here");
+  hb_handle_t r = HB_INVALID;
+  ASSERT_EQ(hb_fifo_open("sturdy", HB_PIPE_READ, 10 * kSecond, &r), HB_OK);
+  EXPECT_EQ(read_all(r), "still here");
+  EXPECT_EQ(machine.wait(writer), 0);
+}
+
 TEST(FifoErrors, ANameThatIsNotAFifoIsWrongType) {
   Machine machine;
   harbor::Port port = machine.port();
   ASSERT_EQ(hb_name_register("plain-port", port.send.get()), HB_OK);
   hb_handle_t h = HB_INVALID;
   EXPECT_EQ(hb_fifo_open("plain-port", HB_PIPE_READ, kSecond, &h), HB_ERR_WRONG_TYPE);
+  hb_handle_t mailbox = HB_INVALID;
+  ASSERT_EQ(hb_mailbox_open("just-a-mailbox", HB_PORT_BOUNDED, 4, nullptr, &mailbox), HB_OK);
+  EXPECT_EQ(hb_fifo_open("just-a-mailbox", HB_PIPE_READ, kSecond, &h), HB_ERR_WRONG_TYPE)
+      << "a mailbox without a fifo's descriptor";
   EXPECT_EQ(hb_fifo_create("plain-port", 0), HB_ERR_ALREADY_EXISTS);
 }
 

@@ -56,6 +56,8 @@ extern "C" {
 /* hb_fifo_open's `end`. */
 #define HB_PIPE_READ 1u
 #define HB_PIPE_WRITE 2u
+/* The longest fifo name: HB_NAME_MAX less the 5 bytes of ".fifo" (its descriptor's name). */
+#define HB_FIFO_NAME_MAX 58
 
 /* How many read ends one task may hold a tail for at once (a tail: the unread rest of a
  * chunk longer than the read that took it). */
@@ -94,9 +96,11 @@ hb_status_t hb_pipe_close(hb_handle_t end);
 
 /* ---- named pipes (need the name service, harbor/names.h) ---------------------------- */
 
-/* Makes the named pipe `name` (harbor/names.h name rules): an OS-owned mailbox of that name
- * through which readers and writers meet (docs/pipes.md, "Named pipes"). It outlives its
- * creator; hb_name_unregister(name) removes it.
+/* Makes the named pipe `name` (harbor/names.h name rules, at most HB_FIFO_NAME_MAX bytes): an
+ * OS-owned mailbox of that name through which readers and writers meet, and an OS-owned
+ * region `name`.fifo holding its capacity (docs/pipes.md, "Named pipes"). Both outlive their
+ * creator; hb_name_unregister(name) removes the fifo (the region's name may stay; a new fifo
+ * of the same name reuses it).
  * Errors: INVALID_ARG (name; capacity above HB_PIPE_CAPACITY_MAX), FAULT (name pointer),
  *   ALREADY_EXISTS (the name is taken), and the name service's (PEER_CLOSED, BAD_HANDLE,
  *   NO_MEMORY). */
