@@ -348,3 +348,36 @@ TEST(PipeCpp, EndsReadWriteAndCloseThemselves) {
 }
 
 }  // namespace
+
+namespace {
+
+// A function task is a fork of the test body: it starts with a copy of the test body's table
+// of tails, whose handle numbers mean nothing in the new task. The hosted runtime's attach
+// path must forget it (hb_pipe_forget_tails, userland/lib/pipe/tail.h).
+TEST(PipeTails, AForkedTaskDoesNotInheritTheTestBodysTails) {
+  harbor::testing::Machine machine;
+  hb_handle_t r, w;
+  ASSERT_EQ(hb_pipe_create(0, &r, &w), HB_OK);
+  ASSERT_EQ(hb_pipe_write(w, "parent's bytes", 14, HB_NOWAIT), 14);
+  char c;
+  ASSERT_EQ(hb_pipe_read(r, &c, 1, HB_NOWAIT), 1);  // the test body now holds a tail for r
+  hb_task_id_t child = machine.spawn([r]() {
+    // The child's first pipe may well get the number the parent's read end has.
+    hb_handle_t cr, cw;
+    if (hb_pipe_create(0, &cr, &cw) != HB_OK) return 1;
+    if (hb_pipe_write(cw, "mine", 4, HB_NOWAIT) != 4) return 2;
+    char buf[32];
+    int64_t n = hb_pipe_read(cr, buf, sizeof buf, HB_NOWAIT);
+    if (n != 4 || std::memcmp(buf, "mine", 4) != 0) {
+      std::string got = n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::to_string(n);
+      ADD_FAILURE() << "read " << got << " (the parent's end was " << r << ", ours " << cr << ")";
+      return 3;
+    }
+    return 0;
+  }, {}, "child");
+  EXPECT_EQ(machine.wait(child), 0);
+  EXPECT_EQ(hb_pipe_close(r), HB_OK);
+  EXPECT_EQ(hb_pipe_close(w), HB_OK);
+}
+
+}  // namespace

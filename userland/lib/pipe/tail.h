@@ -14,13 +14,17 @@
 #include <harbor/pipe.h>
 
 typedef struct hb_pipe_tail {
-  hb_handle_t end; /* HB_INVALID: the entry is free */
+  hb_handle_t end;   /* HB_INVALID: the entry is free */
+  hb_task_id_t task; /* whose handle `end` is: a forked task starts with a copy of this table */
   uint32_t offset; /* first unread byte */
   uint32_t length; /* bytes in `bytes` */
   unsigned char bytes[HB_PIPE_ATOMIC];
 } hb_pipe_tail;
 
-/* The tail of `end` with unread bytes, or NULL. */
+/* The tail of `end` with unread bytes, or NULL. An entry made by another task (this process
+ * was forked from it: Harbor::testing's function tasks) is dropped, never served: handle
+ * numbers of different tasks name different things. That check costs one hb_task_self per
+ * read served from a tail, none otherwise. */
 hb_pipe_tail *hb_pipe_tail_find(hb_handle_t end);
 /* A free entry for `end` (reclaiming entries of ends that no longer exist), or NULL when
  * HB_PIPE_TAILS live read ends hold tails. */
@@ -30,8 +34,10 @@ void hb_pipe_tail_drop(hb_handle_t end);
 
 /* Forgets every tail: for a process that becomes a new task (hosted: Harbor::testing attaches
  * the test body, or a forked function task, to a fresh channel). Handle numbers start again
- * in the new task, so a tail kept for the old one could be served to another pipe. The
- * hosted runtime's attach path is the one caller (userland/runtime/hosted/channel.cc, beside
+ * in the new task, so a tail kept for the old one could be served to another pipe. A forked
+ * task has another task id, which hb_pipe_tail_find notices; the test body attached to a new
+ * machine may get the same id again (1), which only this call can help. The hosted runtime's
+ * attach path is where it belongs (userland/runtime/hosted/channel.cc, beside
  * forget_start_args); a program that is one task for its whole life never needs it. */
 #ifdef __cplusplus
 extern "C"
