@@ -20,6 +20,12 @@ struct Capability {
   bool has(uint32_t needed) const { return (rights & needed) == needed; }
 };
 
+// A port's receive right. (A semaphore's HB_RIGHT_RECV is the right to wait on it: no
+// receive right, and no part of the no-receive-cycles rule, ipc_send.cc.)
+inline bool is_port_receive_right(const Capability& cap) {
+  return cap.object->type() == ObjectType::Port && cap.has(HB_RIGHT_RECV);
+}
+
 // A new capability to `object`: takes a reference and tells the object.
 Capability capability_create(KernelObject& object, uint32_t rights, uint64_t badge);
 // Destroys a capability: tells the object, then drops the reference. `cap` becomes empty.

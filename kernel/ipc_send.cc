@@ -22,7 +22,7 @@ Status decode_message(Task& sender, uint64_t user_msg, const Port* through,
     // A port's receive right sent into that same port could never be received: refuse.
     // Likewise into a port whose own receive right is itself inside a message: that is
     // the only way a cycle of unreachable ports can close (see Port::receive_side_in_transit).
-    if (cap->has(HB_RIGHT_RECV) && through &&
+    if (is_port_receive_right(*cap) && through &&
         (cap->object == through || through->receive_side_in_transit()))
       return Error::InvalidArg;  // DOC: no-receive-cycles
   }

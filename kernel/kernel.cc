@@ -126,9 +126,13 @@ Result<Task*> Kernel::spawn(const char* image, const void* start, uint32_t len,
   return task;
 }
 
-Result<Task*> Kernel::spawn_system(const char* image, Capability* caps, uint32_t cap_count,
-                                   uint32_t core) {
-  return spawn(image, nullptr, 0, caps, cap_count, core, true);
+Result<Task*> Kernel::spawn_system(const char* image, Capability& service_recv, uint32_t core) {
+  if (!m_name_service.empty()) return Error::InvalidArg;  // one name service per kernel
+  Task* task = TRY(spawn(image, nullptr, 0, nullptr, 0, core, true));
+  Result<hb_handle_t> h = task->handles().install(service_recv);
+  KASSERT(h.ok() && h.value() == HB_NAME_SERVICE, "the service's receive side is handle 2");
+  task->set_has_name_service();  // it cannot close it either
+  return task;
 }
 
 void Kernel::set_name_service(Capability& send) {

@@ -97,16 +97,21 @@ class Kernel {
   // The name server is a user task like any other; the kernel only helps every task find it,
   // as it helps every task find its inbox (Mach calls this the bootstrap port):
   //   (1) the machine makes a port (make_port) and starts the server with spawn_system(),
-  //       the port's receive right in its start message;
+  //       which installs the port's receive right in the server's table as handle
+  //       HB_NAME_SERVICE: the server's own handle 2 is the service's receive side. (Not in
+  //       its start message: a receive right in transit would refuse, until the server took
+  //       it, every message that carries another receive right, ipc_send.cc
+  //       no-receive-cycles, such as hb_mailbox_open's);
   //   (2) set_name_service(send) gives the kernel a send capability to that port;
   //   (3) every task created from then on gets a copy (HB_RIGHT_SEND | HB_RIGHT_DUP) as
   //       handle HB_NAME_SERVICE, which it cannot close (Task::try_create).
   // The server holds the one receive right: if it dies, the port dies, and every call to it
   // fails with HB_ERR_PEER_CLOSED.
   //
-  // Starts a system task: spawn_root with the reserved task id kSystemTaskId (so that user
-  // tasks keep the ids 1, 2, 3, ...) and a handle quota big enough for a name per handle.
-  Result<Task*> spawn_system(const char* image, Capability* caps, uint32_t cap_count,
+  // (1) Starts the system task: spawn_root with the reserved task id kSystemTaskId (so that
+  // user tasks keep the ids 1, 2, 3, ...), a handle quota big enough for a name per handle,
+  // an empty start message, and `service_recv` (moved in) as its handle HB_NAME_SERVICE.
+  Result<Task*> spawn_system(const char* image, Capability& service_recv,
                              uint32_t core = UINT32_MAX);
   // (2) Lock held; `send` is moved in (the kernel keeps it until it is destroyed).
   void set_name_service(Capability& send);

@@ -51,10 +51,10 @@ void Message::set_pending_handles(const hb_handle_t* handles, uint32_t count) {
 bool Message::carries_receive_right(Task& sender) {
   for (uint32_t i = 0; i < m_handle_count; ++i) {
     if (m_committed) {
-      if (m_caps[i].has(HB_RIGHT_RECV)) return true;
+      if (is_port_receive_right(m_caps[i])) return true;
     } else {
       Result<Capability*> cap = sender.handles().lookup(m_pending[i]);
-      if (cap.ok() && cap.value()->has(HB_RIGHT_RECV)) return true;
+      if (cap.ok() && is_port_receive_right(*cap.value())) return true;
     }
   }
   return false;

@@ -95,6 +95,8 @@ class Task {
   Port& inbox() { return *m_inbox; }
   // Its handle HB_NAME_SERVICE is the kernel's name service (kernel.h), not its own.
   bool has_name_service() const { return m_has_name_service; }
+  // Its handle HB_NAME_SERVICE was installed by the kernel (Kernel::spawn_system).
+  void set_has_name_service() { m_has_name_service = true; }
   WaitState& wait() { return m_wait; }
   arch::TaskContext* context() const { return m_context; }
   void set_context(arch::TaskContext* context) { m_context = context; }

@@ -278,11 +278,11 @@ void Machine::start_name_server() {
   TaskBody body = m_impl->options().name_server;
   m_impl->m_next_body = &body;
   m_impl->m_next_system = true;
-  auto started = m_impl->kernel().spawn_system("names", &port.recv, 1, 0);
+  auto started = m_impl->kernel().spawn_system("names", port.recv, 0);
   m_impl->m_next_body = nullptr;
   m_impl->m_next_system = false;
   if (!started.ok()) {
-    kernel::capability_drop(port.recv);
+    if (!port.recv.empty()) kernel::capability_drop(port.recv);
     kernel::capability_drop(port.send);
     return;
   }

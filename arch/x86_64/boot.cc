@@ -58,9 +58,9 @@ uint32_t start_message(char* out, uint32_t cap) {
 void start_name_server(kernel::Kernel& k) {
   kernel::Capability recv, send;
   if (!k.make_port(HB_PORT_BOUNDED, 64, 0, &recv, &send).ok()) return;
-  kernel::Result<kernel::Task*> names = k.spawn_system("names", &recv, 1);
+  kernel::Result<kernel::Task*> names = k.spawn_system("names", recv);
   if (!names.ok()) {  // no such image: a machine without a name service
-    kernel::capability_drop(recv);
+    if (!recv.empty()) kernel::capability_drop(recv);
     kernel::capability_drop(send);
     return;
   }

@@ -27,22 +27,28 @@ namespace {
 
 constexpr uint64_t kSecond = 1000000000ull;
 
-// The stand-in name server: receives on handle 0 of its start message and answers every
-// call with the caller's task id; a call of "die" ends it (exit 5) without an answer.
+// The stand-in name server: receives on its own HB_NAME_SERVICE (in the system task, the
+// receive right of the service's port) and answers every call with the caller's task id; a
+// call of "die" ends it (exit 5) without an answer.
 int echo_server(int channel_fd) {
   if (!harbor::runtime::attach_channel(channel_fd)) return 127;
   close(channel_fd);
-  hb_handle_t port = HB_INVALID;
-  hb_msg_in start{};
-  start.handles = &port;
-  start.handle_cap = 1;
-  if (hb_recv(HB_INBOX, &start, 0, HB_FOREVER) != HB_OK || start.handle_count != 1) return 1;
+  hb_handle_info_t info{};
+  if (hb_handle_info(HB_NAME_SERVICE, &info) != HB_OK || info.type != HB_OBJ_PORT ||
+      !(info.rights & HB_RIGHT_RECV))
+    return 1;
+  if (hb_handle_close(HB_NAME_SERVICE) != HB_ERR_ACCESS) return 3;  // it cannot drop it
+  const hb_handle_t port = HB_NAME_SERVICE;
   for (;;) {
     char request[16] = {};
+    hb_handle_t handles[HB_MSG_HANDLES_MAX];
     hb_msg_in in{};
     in.data = request;
     in.cap = sizeof request;
+    in.handles = handles;
+    in.handle_cap = HB_MSG_HANDLES_MAX;
     if (hb_recv(port, &in, 0, HB_FOREVER) != HB_OK) return 2;
+    for (uint32_t i = 0; i < in.handle_count; ++i) hb_handle_close(handles[i]);
     if (in.len == 3 && std::memcmp(request, "die", 3) == 0) return 5;
     hb_task_id_t who = in.sender;
     hb_msg_out answer{&who, sizeof who, 0, nullptr};
@@ -139,13 +145,33 @@ TEST_F(NameServiceBootstrapTest, TheServerIsTheSystemTaskAndWaitAllDoesNotWaitFo
     found = server != nullptr;
     if (server) {
       EXPECT_STREQ("names", server->name());
-      EXPECT_FALSE(server->has_name_service()) << "it was made before the service existed";
+      EXPECT_TRUE(server->has_name_service()) << "its handle 2 is the service's receive side";
     }
   });
   EXPECT_TRUE(found);
   hb_task_id_t t = spawn([] { return 0; }, "quick");
   EXPECT_EQ(0, exit_code(t));
   EXPECT_TRUE(m_machine->wait_all(10 * kSecond)) << "only the daemon is left";
+}
+
+// The service's receive right is never in transit (it is installed in the server's table,
+// not sent in its start message), so a message carrying another receive right can go to
+// the service at once, even before the server ran: hb_mailbox_open sends one.
+TEST_F(NameServiceBootstrapTest, AReceiveRightCanBeSentToTheServiceFromTheStart) {
+  start_machine(true);
+  hb_task_id_t t = spawn(
+      [] {
+        hb_handle_t r, s;
+        if (hb_port_create(HB_PORT_BOUNDED, 1, 0, &r, &s) != HB_OK) return 1;
+        hb_msg_out out{"hi", 2, 1, &r};
+        hb_task_id_t answer = 0;
+        hb_msg_in in{};
+        in.data = &answer;
+        in.cap = sizeof answer;
+        return hb_call(HB_NAME_SERVICE, &out, &in, 10 * kSecond) == HB_OK ? 0 : 2;
+      },
+      "early");
+  EXPECT_EQ(0, exit_code(t));
 }
 
 TEST_F(NameServiceBootstrapTest, AServerThatDiedIsPeerClosedForEveryCaller) {

@@ -123,6 +123,27 @@ TEST_F(TransferTest, ReceiveRightIntoAPortWhoseReceiveRightIsInAMessageIsInvalid
   ASSERT_STATUS(HB_OK, a.recv(p_recv));
 }
 
+// A semaphore handle carries HB_RIGHT_RECV (the right to wait on it), but it is no port's
+// receive right: it cannot close a cycle of unreachable ports, so the rule above is not for
+// it. (The name service met this: registering a semaphore while its port's receive right
+// was still in the name server's start message was refused.)
+TEST_F(TransferTest, ASemaphoreGoesIntoAPortWhoseReceiveRightIsInAMessage) {
+  TaskHandle a = spawn("a");
+  PortPair p = a.port(HB_PORT_BOUNDED, 4);
+  PortPair holder = a.port(HB_PORT_BOUNDED, 4);
+  hb_handle_t to_p;
+  ASSERT_STATUS(HB_OK, a.dup(p.send, HB_RIGHTS_SAME, &to_p));
+  ASSERT_STATUS(HB_OK, a.send(holder.send, "p's receive right rides here", {p.recv}));
+  hb_handle_t sem = HB_INVALID;
+  ASSERT_STATUS(HB_OK, a.sem_create(0, 1, &sem));
+  EXPECT_STATUS(HB_OK, a.send(to_p, "a semaphore", {sem}));
+  ASSERT_STATUS(HB_OK, a.recv(holder.recv));
+  hb_handle_t p_recv = a.got().handles[0];
+  ASSERT_STATUS(HB_OK, a.recv(p_recv));
+  ASSERT_EQ(1u, a.got().handles.size());
+  EXPECT_EQ(uint32_t{HB_OBJ_SEMAPHORE}, a.info(a.got().handles[0]).type);
+}
+
 TEST_F(TransferTest, BlockedSenderOfAReceiveRightFailsIfThePortsReceiveRightLeftMeanwhile) {
   // b waits (queue full) to put its receive right into p; meanwhile p's own receive right
   // goes into a message. When a slot frees, queueing b's message could close a cycle, so

@@ -10,9 +10,9 @@ namespace harbor::runtime {
 
 int name_server_task(int channel_fd) {
   if (!attach_channel(channel_fd)) return 1;
-  hb_start_info start;
-  if (hb_start_args(&start) != HB_OK || start.handle_count < 1) return 1;
-  hb_names_serve(start.handles[0]);
+  hb_start_info start;  // empty; taken so that nothing is left queued
+  if (hb_start_args(&start) != HB_OK) return 1;
+  hb_names_serve(HB_NAME_SERVICE);  // the system task's handle 2: the service's receive side
   return 2;
 }
 

@@ -8,10 +8,10 @@
 
 namespace harbor::runtime {
 
-// Attaches this (forked) process to the task's channel at `channel_fd`, takes the receive
-// right of the name service's port from the start message (handle 0) and serves names
-// (hb_names_serve) until the machine ends. Returns only if that fails: 1 without a start
-// message or a port, 2 if the server stopped.
+// Attaches this (forked) process to the task's channel at `channel_fd` and serves names
+// (hb_names_serve) on HB_NAME_SERVICE, which in the system task is the receive right of the
+// service's port (kernel.h), until the machine ends. Returns only if that fails: 1 without a
+// channel or a start message, 2 if the server stopped.
 int name_server_task(int channel_fd);
 
 }  // namespace harbor::runtime

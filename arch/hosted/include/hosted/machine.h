@@ -51,8 +51,8 @@ struct MachineOptions {
   // The name service (SPEC 7; kernel.h "name-service-bootstrap"). When set, the machine
   // starts it before anything else as the system task (id Kernel::kSystemTaskId, named
   // "names", core 0), like Machine::start_function: a fork of this process that calls
-  // name_server(channel_fd), with the receive right of the name service's port as handle 0
-  // of its start message. Every task started later has HB_NAME_SERVICE. The system task is
+  // name_server(channel_fd); its own handle HB_NAME_SERVICE is the receive right of the name
+  // service's port. Every task started later has HB_NAME_SERVICE. The system task is
   // a daemon: wait_all does not wait for it, the placement's spin policy ignores it, and the
   // machine kills it last. harbor-emu and Harbor::testing set it to
   // harbor::runtime::name_server_task (userland/runtime/hosted/name_server_task.h).
