@@ -251,6 +251,15 @@ void Observer::read_stats(kernel::Kernel& k) {
   m_objects.clear();
   // Last: our references no longer count among the kernel's live objects.
   m_report.kernel = k.stats_total();
+  // The name server is the system's, not the program's (see poll): its own part is left out
+  // of the kernel's totals as of the tables (its requests still count as messages received).
+  if (const kernel::Task* names = k.find_task(kernel::Kernel::kSystemTaskId)) {
+    kernel::KernelStats& total = m_report.kernel;
+    total.tasks_created -= total.tasks_created ? 1 : 0;
+    total.tasks_alive -= names->alive() && total.tasks_alive ? 1 : 0;
+    total.syscalls -= names->stats_syscalls <= total.syscalls ? names->stats_syscalls : 0;
+    total.blocks -= names->stats_blocks <= total.blocks ? names->stats_blocks : 0;
+  }
   m_report.trace_lost = k.trace().lost();
   if (k.caches().enabled())
     for (uint32_t core = 0; core < m_report.cores && core < arch::kMaxCores; ++core)
