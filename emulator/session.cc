@@ -27,28 +27,10 @@ namespace emu {
 
 namespace {
 
-// Every capability task `t` holds. The kernel offers no enumeration of a handle table, so
-// each slot is asked for with every generation (handle_table.h: generation << kSlotBits |
-// slot)
-// until one answers, and the scan stops once it found as many as the table has in use. Only
-// a timed-out run pays for it (capture_waits), and it changes nothing.
+// Every capability task `t` holds (HandleTable::for_each). Only a stalled run pays for it
+// (capture_waits), and it changes nothing.
 void for_each_capability(kernel::Task& t, const std::function<void(const kernel::Capability&)>& fn) {
-  kernel::HandleTable& table = t.handles();
-  uint32_t left = table.used_slots();
-  const uint32_t slots = t.quota().limits().handles;
-  constexpr uint32_t kBits = kernel::HandleTable::kSlotBits;
-  constexpr uint32_t kGenerations = (0x7fffffffu >> kBits) + 1;  // handles stay positive
-  for (uint32_t slot = 1; slot < slots && left > 0; ++slot) {
-    for (uint32_t generation = 0; generation < kGenerations; ++generation) {
-      kernel::Result<kernel::Capability*> cap =
-          table.lookup(static_cast<hb_handle_t>(generation << kBits | slot));
-      if (cap.ok()) {
-        fn(*cap.value());
-        --left;
-        break;
-      }
-    }
-  }
+  t.handles().for_each([&](hb_handle_t, const kernel::Capability& cap) { fn(cap); });
 }
 
 // The tasks that can never run again: blocked without a deadline, and every task that could

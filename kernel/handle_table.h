@@ -58,6 +58,16 @@ class HandleTable {
   // Drops every capability (task exit). Leaves the table empty.
   void drop_all();
 
+  // Calls fn(handle, const Capability&) for every handle in use, in slot order (for
+  // observers: harbor-emu's wait-for graph; the kernel itself never walks a table).
+  template <typename Fn>
+  void for_each(Fn&& fn) const {
+    for (uint32_t slot = 1; slot < m_capacity; ++slot) {
+      const Slot& s = m_slots[slot];
+      if (!s.cap.empty()) fn(static_cast<hb_handle_t>(s.generation << kSlotBits | slot), s.cap);
+    }
+  }
+
   uint32_t free_slots() const { return m_free_count; }
   uint32_t used_slots() const { return m_capacity == 0 ? 0 : m_capacity - 1 - m_free_count; }
 
