@@ -18,7 +18,15 @@ namespace {
 constexpr auto kPollInterval = std::chrono::milliseconds(5);  // a ring holds 4096 records a core
 }
 
-Observer::Observer(hosted::Machine& machine) : m_machine(machine) {}
+Observer::Observer(hosted::Machine& machine) : m_machine(machine) {
+  m_machine.set_task_start_sink([this](kernel::Task& t) {
+    if (t.id() == kernel::Kernel::kSystemTaskId) return;  // the name server (see poll)
+    t.retain();
+    t.inbox().retain();
+    std::lock_guard<std::mutex> lock(m_started_mutex);
+    m_started.push_back({&t, &t.inbox()});
+  });
+}
 
 Observer::~Observer() { finish(); }
 
@@ -45,6 +53,7 @@ void Observer::poll() {
   m_machine.drain_trace([&](const kernel::TraceRecord& r) {
     if (r.task != kernel::Kernel::kSystemTaskId) batch.push_back(r);
   });
+  for (const kernel::TraceRecord& r : batch) m_names.note_record(r);
   sort_by_sequence(batch);  // drained oldest first per core; DeathWatch reads them in order
   if (!batch.empty() && !m_records.empty() && batch.front().sequence < m_records.back().sequence)
     m_sorted = false;
@@ -83,26 +92,37 @@ int Observer::killed_by(hb_task_id_t id, int32_t code) {
 
 // Kernel lock held.
 void Observer::poll_locked_kernel(kernel::Kernel& k) {
+  std::vector<std::pair<kernel::Task*, kernel::Port*>> started;
+  {
+    std::lock_guard<std::mutex> lock(m_started_mutex);
+    started.swap(m_started);
+  }
+  for (auto [t, inbox] : started) {  // in the order they started
+    adopt_task(*t, inbox);
+    t->release();  // the sink's references (adopt_task took its own)
+    inbox->release();
+  }
   k.for_each_task([this](kernel::Task& t) {
     if (t.id() == kernel::Kernel::kSystemTaskId) return;  // the name server (see poll)
-    auto [it, added] = m_tasks.emplace(t.id(), &t);
-    if (!added) return;
-    // DOC: emu-stats-retain-tasks
-    t.retain();  // keep its statistics readable after it is reaped
-    auto named = m_scenario_names.find(t.id());
-    // The kernel names a task after its image path (cut to 31 characters): keep the file.
-    const std::string name = named != m_scenario_names.end() ? named->second : base_name(t.name());
-    m_names.tasks[t.id()] = name;
-    if (t.alive()) {
-      kernel::Port& inbox = t.inbox();
-      if (m_port_seen.emplace(&inbox, true).second) {
-        inbox.retain();
-        m_inboxes[t.id()] = m_ports.size();
-        m_ports.emplace_back(&inbox, "");
-        label_inbox(t.id());
-      }
-    }
+    if (t.alive()) adopt_task(t, &t.inbox());
   });
+}
+
+void Observer::adopt_task(kernel::Task& t, kernel::Port* inbox) {
+  auto [it, added] = m_tasks.emplace(t.id(), &t);
+  if (!added) return;
+  // DOC: emu-stats-retain-tasks
+  t.retain();  // keep its statistics readable after it is reaped
+  auto named = m_scenario_names.find(t.id());
+  // The kernel names a task after its image path (cut to 31 characters): keep the file.
+  const std::string name = named != m_scenario_names.end() ? named->second : base_name(t.name());
+  m_names.tasks[t.id()] = name;
+  if (m_port_seen.emplace(inbox, true).second) {
+    inbox->retain();
+    m_inboxes[t.id()] = m_ports.size();
+    m_ports.emplace_back(inbox, "");
+    label_inbox(t.id());
+  }
 }
 
 void Observer::label_inbox(hb_task_id_t id) {
@@ -182,7 +202,8 @@ void Observer::finish() {
   }
   m_stop_cv.notify_all();
   if (m_thread.joinable()) m_thread.join();
-  poll();
+  m_machine.set_task_start_sink(nullptr);  // tasks started from now on are not ours to see
+  poll();  // (also takes in those the sink stashed)
   std::lock_guard<std::mutex> lock(m_mutex);
   m_report.cores = m_machine.cores();
   m_machine.with_kernel([this](kernel::Kernel& k) { read_stats(k); });

@@ -73,6 +73,9 @@ class Observer {
 
  private:
   void poll_locked_kernel(kernel::Kernel& k);
+  // Takes in a task the machine just started (Machine::set_task_start_sink); m_mutex and the
+  // kernel lock held.
+  void adopt_task(kernel::Task& t, kernel::Port* inbox);
   void read_stats(kernel::Kernel& k);
   void label_inbox(hb_task_id_t id);  // m_mutex held
   // "worker", else the kernel's name for it, else "child of spawner[1]"; m_mutex and the
@@ -80,6 +83,11 @@ class Observer {
   std::string who_died(kernel::Kernel& k, const DeathWatch::Death& death);
 
   hosted::Machine& m_machine;
+  // Tasks started since the last poll, each retained (with its inbox) by the machine's task
+  // start sink under the kernel lock: a task that ends before the next poll still gets its
+  // name and inbox label, the same in every --deterministic run. Its own lock, taken last.
+  std::mutex m_started_mutex;
+  std::vector<std::pair<kernel::Task*, kernel::Port*>> m_started;
   std::mutex m_mutex;  // guards everything below
   std::condition_variable m_stop_cv;
   bool m_stop{false};

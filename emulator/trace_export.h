@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <ostream>
 #include <span>
 #include <string>
@@ -26,11 +27,17 @@ namespace emu {
 struct TraceNames {
   std::map<hb_task_id_t, std::string> tasks;  // task id -> name ("producer")
   std::map<uint64_t, std::string> objects;    // koid -> label ("port jobs", "inbox of a[1]")
+  std::set<uint64_t> start_messages;          // message ids of start messages (note_record)
 
   // "producer[1]", "kernel" for task 0, "task[7]" when unnamed.
   std::string task(hb_task_id_t id) const;
   // The label when named, else "obj 12".
   std::string object(uint64_t koid) const;
+  // Learns from a record what later records need (a start message's id, from the Send that
+  // hb_task_spawn records: it has no other mark, and must not read as a reply).
+  void note_record(const kernel::TraceRecord& r);
+  // Was message `id` (not 0) a start message?
+  bool is_start_message(uint64_t id) const { return id != 0 && start_messages.count(id) != 0; }
 };
 
 // --- shared vocabulary (trace_names.cc) ---

@@ -69,14 +69,15 @@ void write_trace_mermaid(std::ostream& out, std::span<const kernel::TraceRecord>
     const std::string who = participant(r.task);
     switch (r.kind) {
       case TraceKind::Receive: {
-        std::string label = r.peer == 0       ? "start message"
+        std::string label = r.peer == 0 || names.is_start_message(r.message) ? "start message"
                             : r.message == 0  ? "reply"  // replies have no message id
                                               : "msg " + std::to_string(r.message);
         label += " (" + std::to_string(r.value) + " B)";
         uint64_t port = r.object;
         if (auto sent = port_of.find(r.message); port == 0 && sent != port_of.end())
           port = sent->second;
-        if (r.peer != 0 && port != 0) label += " via " + names.object(port);
+        if (r.peer != 0 && port != 0 && !names.is_start_message(r.message))
+          label += " via " + names.object(port);
         out << "  " << participant(r.peer) << "->>" << who << ": " << mermaid_text(label)
             << '\n';
         break;

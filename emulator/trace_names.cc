@@ -26,6 +26,11 @@ std::string TraceNames::object(uint64_t koid) const {
   return "obj " + std::to_string(koid);
 }
 
+void TraceNames::note_record(const kernel::TraceRecord& r) {
+  if (r.kind == kernel::TraceKind::Send && r.syscall == HB_SYS_TASK_SPAWN && r.message != 0)
+    start_messages.insert(r.message);
+}
+
 const char* kind_label(kernel::TraceKind kind) {
   using kernel::TraceKind;
   switch (kind) {

@@ -21,9 +21,13 @@ std::string describe(const kernel::TraceRecord& r, const TraceNames& names) {
   using kernel::TraceKind;
   // Start messages (from the kernel, task 0) and replies carry no message id: they are not
   // sent through a port by a task.
-  const std::string msg = r.message != 0 ? "msg " + std::to_string(r.message)
-                          : r.peer == 0  ? "the start message"
-                                         : "a reply";
+  // A child's start message, made by its parent's hb_task_spawn, has an id (and its Send
+  // record, syscall task_spawn, says what it is: TraceNames::note_record).
+  const std::string msg = names.is_start_message(r.message)
+                              ? "the start message (msg " + std::to_string(r.message) + ")"
+                          : r.message != 0 ? "msg " + std::to_string(r.message)
+                          : r.peer == 0    ? "the start message"
+                                           : "a reply";
   switch (r.kind) {
     case TraceKind::SyscallEnter:
       return std::string("syscall ") + syscall_label(r.syscall);

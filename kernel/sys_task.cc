@@ -58,8 +58,12 @@ int64_t task_spawn(Kernel& k, Task& t, uint64_t image, uint64_t start, uint64_t 
     k.forget_new_task(*child.value());
     return to_status(started.error());  // HB_ERR_NOT_FOUND: no such image
   }
-  // Commit: the start message and its handles go to the child's inbox.
+  // Commit: the start message and its handles go to the child's inbox. Traced as a send by
+  // hb_task_spawn, so that a trace can tell it from a reply (SPEC 4).
   message->commit_handles(t);
+  message->m_trace_id = k.trace().next_message_id();
+  k.trace().emit(TraceKind::Send, t.id(), HB_SYS_TASK_SPAWN, child.value()->inbox().koid(),
+                 message->len(), 0, message->m_trace_id);
   child.value()->inbox().enqueue(*message);  // DOC: start-is-a-message
   ++k.stats().messages_sent;
   return HB_OK;

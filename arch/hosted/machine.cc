@@ -446,6 +446,11 @@ void Machine::resume() {
   m_impl->set_held_locked(false);
 }
 
+void Machine::set_task_start_sink(TaskStartSink sink) {
+  Locked locked(*m_impl);
+  m_impl->m_task_start_sink = std::move(sink);
+}
+
 void Machine::set_console(ConsoleSink sink) {
   Locked locked(*m_impl);
   m_impl->m_console = std::move(sink);

@@ -224,6 +224,7 @@ class MachineCore {
   const Machine::TaskBody* m_next_body{nullptr};
   bool m_next_in_process{false};
   bool m_next_system{false};  // Machine::start_name_server
+  Machine::TaskStartSink m_task_start_sink;  // Machine::set_task_start_sink
   // Live tasks that are not the name server nor the attach_self task: Machine::wait_all is
   // done when there are none.
   size_t user_tasks_live_locked() const;

@@ -131,6 +131,7 @@ int32_t MachineCore::start_task(kernel::Task* task, const char* image, const cha
 
   m_live[ctx->id] = ctx;
   m_exits[ctx->id] = ExitRecord{};
+  if (m_task_start_sink) m_task_start_sink(*task);
   update_spin_locked();
   ctx->server = std::thread([this, ctx] { serve_loop(ctx); });
 

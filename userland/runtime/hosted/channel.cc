@@ -27,6 +27,7 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "../../lib/pipe/tail.h"
 #include "../raw_syscall.h"
 #include "attach.h"
 #include "channel_lock.h"
@@ -357,6 +358,7 @@ bool attach_channel(int fd) {
   install_fault_handler();
   if (hosted::Channel* old = g_channel.exchange(page)) munmap(old, hosted::kChannelSize);
   forget_start_args();  // a new task: its start message is still to be received
+  hb_pipe_forget_tails();  // and the unread rest of its pipes' chunks is not the old task's
   return true;
 }
 

@@ -168,6 +168,11 @@ class Machine {
   void resume();
 
   void set_console(ConsoleSink sink);
+  // Called with the kernel lock held each time a task starts (its name and inbox exist, it
+  // has not run yet), from whichever thread starts it: it must not call back into the
+  // Machine. harbor-emu's observer names every task this way, however short its life.
+  using TaskStartSink = std::function<void(kernel::Task& task)>;
+  void set_task_start_sink(TaskStartSink sink);
   // Hands every trace record recorded so far to `sink`, oldest first.
   void drain_trace(const std::function<void(const kernel::TraceRecord&)>& sink);
   // Runs fn with the kernel lock held (for statistics and wiring).
