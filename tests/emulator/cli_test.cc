@@ -610,3 +610,41 @@ TEST(ReportJsonTest, StopOnDeadlockChangesNothingInAPassingRun) {
 }
 
 }  // namespace
+
+// --- what traces say about spawned tasks (SPEC 4) ------------------------------------------
+
+// A child's start message is made by its parent's hb_task_spawn: the trace calls it a start
+// message (text and Mermaid), never a reply, and names the children after their image even
+// when they live shorter than the observer's poll.
+TEST(SpawnTraceTest, AChildsStartMessageIsNoReplyAndTheChildHasItsImagesName) {
+  Process text = emu({"--deterministic", "--trace", "text", "exec", "spawner",
+                      kExamples + "/hello", "2"});
+  EXPECT_EQ(text.exit_code, 3) << "1 + 2\n" << explain(text);
+  EXPECT_TRUE(contains(text.out, "receive the start message (msg ")) << text.out;
+  EXPECT_FALSE(contains(text.out, "a reply")) << text.out;
+  EXPECT_TRUE(contains(text.out, "hello[2]")) << text.out;
+  EXPECT_TRUE(contains(text.out, "hello[3]")) << text.out;
+  EXPECT_FALSE(contains(text.out, "task[2]")) << text.out;
+  TempDir dir;
+  const std::string mmd = dir.path() + "/spawn.mmd";
+  Process mermaid = emu({"--deterministic", "--trace", "mermaid", "--trace-out", mmd, "exec",
+                         "spawner", kExamples + "/hello", "2"});
+  EXPECT_EQ(mermaid.exit_code, 3) << explain(mermaid);
+  std::ifstream in(mmd);
+  const std::string diagram((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_TRUE(contains(diagram, "participant T2 as hello[2]")) << diagram;
+  EXPECT_TRUE(contains(diagram, "T1->>T2: start message")) << diagram;
+  EXPECT_FALSE(contains(diagram, "reply")) << diagram;
+}
+
+// --deterministic repeats byte for byte for exec with tasks that spawn tasks (SPEC 4).
+TEST(SpawnTraceTest, ExecWithSpawnedTasksRepeatsByteForByte) {
+  std::string first;
+  for (int run = 0; run < 5; ++run) {
+    Process p = emu({"--deterministic", "--trace", "text", "--stats", "exec", "spawner",
+                     kExamples + "/hello", "3"});
+    ASSERT_EQ(p.exit_code, 6) << explain(p);
+    if (run == 0) first = p.out;
+    EXPECT_EQ(first, p.out) << "run " << run << " differs";
+  }
+}
