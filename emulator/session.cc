@@ -87,8 +87,8 @@ std::vector<hb_task_id_t> find_cycle(const std::vector<TaskWait>& waits,
   return cycle;
 }
 
-// What every live user task is doing, and who holds what would wake it (see
-// DOC: emu-report-wait-for below). The whole kernel is locked.
+// What every live user task is doing, and who holds what would wake it (see the anchor
+// emu-report-wait-for below). The whole kernel is locked.
 std::vector<TaskWait> read_waits(kernel::Kernel& k, const TraceNames& names) {
   std::vector<TaskWait> waits;
   struct Held {
