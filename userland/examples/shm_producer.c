@@ -31,13 +31,13 @@ int main(void) {
 
   hb_status_t s = hb_region_open(name, SIZE, HB_RIGHT_READ | HB_RIGHT_WRITE | HB_RIGHT_MAP, &region);
   if (s == HB_ERR_BAD_HANDLE) {
-    say("shm-producer: this machine runs no name service (HB_NAME_SERVICE is not a handle)");
+    say("this machine runs no name service (HB_NAME_SERVICE is not a handle)");
     return 77;
   }
   must(s, "hb_region_open");
   must(hb_region_map(region, HB_RIGHT_READ | HB_RIGHT_WRITE, (void **)&ptr), "hb_region_map");
   for (const char *c = message_0; *c; ++c) *ptr++ = *c; /* sprintf(ptr, "%s", message_0) */
   for (const char *c = message_1; *c; ++c) *ptr++ = *c; /* the region is zero-filled: NUL ends it */
-  say("shm-producer: wrote \"%s%s\" into region \"%s\"", message_0, message_1, name);
+  say("wrote \"%s%s\" into region \"%s\"", message_0, message_1, name);
   return 0;
 }
