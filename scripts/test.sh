@@ -2,7 +2,7 @@
 # scripts/test.sh [--quick] - build and run every Harbor test; the one command CI runs.
 #
 #   1. scripts/setup.sh --with-qemu   (installs missing Debian packages when root)
-#   2. preset dev:  configure, build, ctest (all labels: unit integration qemu fuzz bench-smoke)
+#   2. preset dev:  configure, build, ctest (all labels: unit integration qemu fuzz bench-smoke grade)
 #   3. preset asan: configure, build, ctest (ASan+UBSan; every label except qemu, whose kernel
 #                   is freestanding and not sanitized)
 #   4. preset tsan: configure, build, ctest (ThreadSanitizer; labels unit and integration)
