@@ -17,7 +17,8 @@
  * = the program's image and argv[1..] = the start message's arguments, on both targets
  * (hosted: the machine execs the program with them; bare metal: the loader puts them on the
  * stack). The start message itself stays queued for hb_start_args, which alone also sees
- * the handles.
+ * the handles. argv[0] is what the task was started from, so hb_task_spawn(argv[0], ...)
+ * starts a copy of the program on both targets (tests/qemu/programs/main_args.c).
  *
  * Hosted: the runtime attaches to the syscall channel before main (a constructor), so a
  * program needs no special main. Returning from main ends the task with main's value as its
