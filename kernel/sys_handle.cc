@@ -1,6 +1,7 @@
 // kernel/sys_handle.cc - hb_handle_close, hb_handle_dup, hb_handle_info, hb_badge_mint.
 #include <kernel/syscalls.h>
 #include <kernel/port.h>
+#include <kernel/reply.h>
 #include <kernel/user_copy.h>
 
 namespace kernel::sys {
@@ -49,6 +50,10 @@ int64_t handle_info(Kernel&, Task& t, hb_handle_t handle, uint64_t out) {
   hb_handle_info_t info{static_cast<uint32_t>(cap.object->type()), cap.rights, cap.badge, 0, 0};
   // A dead port says so: the name service drops the names of dead ports this way (SPEC 7).
   if (cap.object->type() == ObjectType::Port && static_cast<Port*>(cap.object)->is_dead())
+    info.flags |= HB_INFO_PEER_CLOSED;
+  // So does a reply whose caller stopped waiting (reply.h (5)): a server holding replies,
+  // like the name service's waiting lookups, can free their places without answering.
+  if (cap.object->type() == ObjectType::Reply && !static_cast<Reply*>(cap.object)->caller())
     info.flags |= HB_INFO_PEER_CLOSED;
   Status written = copy_out(t, out, info);
   return written.ok() ? HB_OK : to_status(written.error());

@@ -175,6 +175,25 @@ TEST_F(CallReplyTest, CallerKilledWhileWaitingMakesTheReplyPeerClosed) {
   EXPECT_STATUS(HB_ERR_PEER_CLOSED, server.reply(reply, "nobody listens"));
 }
 
+// A server holding replies (the name service's waiting lookups) can tell, without answering,
+// which callers stopped waiting: hb_handle_info says HB_INFO_PEER_CLOSED for those.
+TEST_F(CallReplyTest, HandleInfoTellsAReplyWhoseCallerStoppedWaiting) {
+  hb_handle_t waiting = request(client, to_server, "still there", HB_FOREVER);
+  TaskHandle quick = spawn("quick");
+  hb_handle_t d;
+  ASSERT_STATUS(HB_OK, server.dup(service.send, HB_RIGHTS_SAME, &d));
+  hb_handle_t timed = request(quick, transfer(server, d, quick), "gone soon", 100);
+  EXPECT_EQ(0u, server.info(waiting).flags);
+  EXPECT_EQ(0u, server.info(timed).flags);
+  advance(100);
+  EXPECT_RESUMED(quick, HB_ERR_TIMED_OUT);
+  EXPECT_EQ(uint32_t{HB_INFO_PEER_CLOSED}, server.info(timed).flags);
+  EXPECT_EQ(0u, server.info(waiting).flags) << "the other caller still waits";
+  kernel().task_died(*client.task(), -9);
+  EXPECT_EQ(uint32_t{HB_INFO_PEER_CLOSED}, server.info(waiting).flags);
+  EXPECT_STATUS(HB_ERR_PEER_CLOSED, server.reply(timed, "too late"));
+}
+
 TEST_F(CallReplyTest, ReplyRecvAnswersAndWaitsForTheNextRequest) {
   hb_handle_t reply = request(client, to_server, "first");
   ASSERT_STATUS(kernel::kBlocked, server.reply_recv(reply, "answer 1", service.recv));

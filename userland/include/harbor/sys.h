@@ -67,7 +67,9 @@ typedef uint64_t hb_time_t;   /* nanoseconds: HB_NOWAIT, HB_FOREVER or a relativ
 
 /* hb_handle_info_t.flags */
 #define HB_INFO_PEER_CLOSED (1u << 0) /* a port that died (its owner exited, its receive right
-                                         closed): every send through it is HB_ERR_PEER_CLOSED */
+                                         closed): every send through it is HB_ERR_PEER_CLOSED;
+                                         or a reply capability whose caller stopped waiting
+                                         (timed out, died): hb_reply would be PEER_CLOSED */
 
 typedef struct hb_handle_info_t {
   uint32_t type;   /* HB_OBJ_* */
