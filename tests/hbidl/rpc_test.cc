@@ -30,9 +30,9 @@ struct Served {
       [](const Start& start) { return types_echo_serve(start.handle(0)) == HB_ERR_PEER_CLOSED ? 0 : 1; },
       {port.recv.release()}, "types-server");
   hb_handle_t send() const { return port.send.get(); }
-  // Waits until the server has taken its receive right out of its start message. Until then
-  // the kernel refuses to move into the port any handle that has HB_RIGHT_RECV (a semaphore's
-  // has: kernel/ipc_send.cc, no-receive-cycles) with HB_ERR_INVALID_ARG.
+  // Waits until the server answers: it has taken its receive right out of its start message.
+  // (Until then the kernel refuses to move another port's receive right into the port:
+  // kernel/ipc_send.cc, no-receive-cycles.)
   void ready() const { ASSERT_EQ(types_fail(send(), kTimeout, HB_OK), HB_OK); }
 };
 

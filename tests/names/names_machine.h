@@ -74,25 +74,6 @@ class NamesMachineTest : public ::testing::Test {
     options.cores = 2;
     if (with_names) options.name_server = harbor::runtime::name_server_task;
     m_machine = std::make_unique<hosted::Machine>(options);
-    if (with_names) wait_for_server();
-  }
-
-  // Until the server has taken its start message (the receive right of the service's port).
-  // Before that, the kernel refuses any message to the port that moves a handle with
-  // HB_RIGHT_RECV (a semaphore, a mailbox's receive right), as a possible cycle of ports in
-  // transit (docs/design.md, "no-receive-cycles"); programs started by harbor-emu see the
-  // same. Reported to the bootstrap's owner; this keeps the tests about the server.
-  void wait_for_server() {
-    for (int i = 0; i < 10000; ++i) {
-      bool ready = false;
-      m_machine->with_kernel([&](kernel::Kernel& k) {
-        kernel::Task* server = k.find_task(kernel::Kernel::kSystemTaskId);
-        ready = server && server->inbox().queued() == 0;
-      });
-      if (ready) return;
-      usleep(1000);
-    }
-    ADD_FAILURE() << "the name server never took its start message";
   }
 
   hb_task_id_t spawn(std::function<int()> fn, const char* name = "task") {
